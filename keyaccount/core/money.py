@@ -1,0 +1,40 @@
+"""Money is a Decimal amount with an ISO 4217 currency; never a float."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The currencies Keyaccount offers in forms; RUB is the default. Minor units per ISO 4217.
+CURRENCY_MINOR_UNITS = {
+    "RUB": 2,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CNY": 2,
+    "KZT": 2,
+    "BYN": 2,
+    "UZS": 2,
+    "AED": 2,
+    "TRY": 2,
+    "JPY": 0,
+}
+
+
+class Currency(models.TextChoices):
+    RUB = "RUB", _("Russian rouble (RUB)")
+    USD = "USD", _("US dollar (USD)")
+    EUR = "EUR", _("Euro (EUR)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    KZT = "KZT", _("Kazakh tenge (KZT)")
+    BYN = "BYN", _("Belarusian rouble (BYN)")
+    UZS = "UZS", _("Uzbek sum (UZS)")
+    AED = "AED", _("UAE dirham (AED)")
+    TRY = "TRY", _("Turkish lira (TRY)")
+    JPY = "JPY", _("Japanese yen (JPY)")
+
+
+def money_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
+    """A money amount: 18 digits, 2 decimals (enough for every currency we offer)."""
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)  # type: ignore[arg-type]

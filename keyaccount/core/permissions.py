@@ -1,0 +1,150 @@
+"""Who sees and changes what: the one place that defines visibility (DESIGN.md rule 2).
+
+UI, API, exports and reports all take their querysets through these Q-filters.
+An actor is a signed-in user with a membership; without one they see nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.tenancy.models import Membership, Role
+
+if TYPE_CHECKING:
+    from keyaccount.tenancy.models import User
+
+ORG_WIDE = {Role.ADMIN, Role.HEAD}
+TEAM_BASED = {Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST}
+
+# What each role may do at all; object-level scope is added by the Q-filters below.
+CAPABILITIES: dict[str, set[str]] = {
+    "see_money": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "see_contacts": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
+    "see_context": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
+    "see_handover": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "see_audit": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "see_people": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
+    "create_account": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.SALES},
+    "edit_account": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "edit_contacts": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "edit_handover": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "manage_team": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER},
+    "assign_owner": {Role.ADMIN, Role.HEAD},
+    "delete_account": {Role.ADMIN, Role.HEAD},
+    "edit_settings": {Role.ADMIN},
+    "invite": {Role.ADMIN},
+}
+
+
+def membership_of(actor: User | None) -> Membership | None:
+    """The actor's membership, cached on the user object for the request."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return None
+    try:
+        return actor.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def role_of(actor: User | None) -> str | None:
+    membership = membership_of(actor)
+    return membership.role if membership else None
+
+
+def can(actor: User | None, capability: str) -> bool:
+    return role_of(actor) in CAPABILITIES[capability]
+
+
+def require(actor: User | None, capability: str) -> Membership:
+    """The actor's membership if their role allows `capability`; otherwise PermissionDenied."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CAPABILITIES[capability]:
+        raise PermissionDenied(_("Your role does not allow this."))
+    return membership
+
+
+NOTHING = Q(pk__in=[])
+
+
+def _team_account_ids(membership: Membership):
+    from keyaccount.accounts.models import AccountTeamMember
+
+    return AccountTeamMember.objects.filter(
+        organization_id=membership.organization_id, user_id=membership.user_id
+    ).values("account_id")
+
+
+def _sold_account_ids(membership: Membership):
+    from keyaccount.accounts.models import HandoverBrief
+
+    return HandoverBrief.objects.filter(
+        organization_id=membership.organization_id, sold_by_id=membership.user_id
+    ).values("account_id")
+
+
+def visible_accounts_q(actor: User | None, prefix: str = "") -> Q:
+    """Accounts the actor may see; `prefix` reaches an account through a relation (e.g. "account__")."""
+    membership = membership_of(actor)
+    if membership is None:
+        return NOTHING
+    org = Q(**{f"{prefix}organization_id": membership.organization_id})
+    if membership.role in ORG_WIDE:
+        return org
+    if membership.role in TEAM_BASED:
+        return org & Q(**{f"{prefix}pk__in": _team_account_ids(membership)})
+    if membership.role == Role.SALES:
+        return org & Q(**{f"{prefix}pk__in": _sold_account_ids(membership)})
+    if membership.role == Role.CLIENT:
+        return org & Q(**{f"{prefix}pk": membership.client_account_id})
+    return NOTHING
+
+
+def editable_accounts_q(actor: User | None, capability: str = "edit_account", prefix: str = "") -> Q:
+    """Accounts whose records the actor may change under `capability`."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CAPABILITIES[capability]:
+        return NOTHING
+    if membership.role == Role.SPECIALIST:
+        return NOTHING
+    return visible_accounts_q(actor, prefix)
+
+
+def managed_accounts_q(actor: User | None, prefix: str = "") -> Q:
+    """Accounts whose team the actor may change: the organization for a head, own accounts for an AM."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CAPABILITIES["manage_team"]:
+        return NOTHING
+    if membership.role in ORG_WIDE:
+        return visible_accounts_q(actor, prefix)
+    from keyaccount.accounts.models import AccountTeamMember, TeamRole
+
+    own = AccountTeamMember.objects.filter(
+        organization_id=membership.organization_id, user_id=membership.user_id, role=TeamRole.ACCOUNT_MANAGER
+    ).values("account_id")
+    return Q(**{f"{prefix}organization_id": membership.organization_id, f"{prefix}pk__in": own})
+
+
+def visible_contacts_q(actor: User | None) -> Q:
+    """Contacts whose home account or linked account the actor sees (never for client users)."""
+    if not can(actor, "see_contacts"):
+        return NOTHING
+    from keyaccount.contacts.models import ContactAccountRole
+
+    membership = membership_of(actor)
+    assert membership is not None
+    linked = ContactAccountRole.objects.filter(visible_accounts_q(actor, "account__")).values("contact_id")
+    return Q(organization_id=membership.organization_id) & (visible_accounts_q(actor, "account__") | Q(pk__in=linked))
+
+
+def visible_users_q(actor: User | None) -> Q:
+    """Users of the actor's organization (colleagues), for pickers and owner filters."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CAPABILITIES["see_people"]:
+        if membership is not None:
+            return Q(pk=membership.user_id)
+        return NOTHING
+    return Q(membership__organization_id=membership.organization_id, is_active=True)

@@ -1,0 +1,85 @@
+"""Shared machinery for services: applying field changes, optimistic locking, validation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.core.audit import audit_record, diff, snapshot
+from keyaccount.core.models import AuditAction
+
+if TYPE_CHECKING:
+    from keyaccount.tenancy.models import User
+
+
+class ConflictError(Exception):
+    """Another user saved the record after this edit started; the edit is refused, nothing is written."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(_("Someone else saved this record after you opened it. Reload and apply your change again."))
+        self.current_version = current_version
+
+
+def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    """Model validation with field-named errors; services call this before every save."""
+    instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+
+
+def claim_version(instance: models.Model, expected_version: int | None) -> None:
+    """Bump `version` if it is still `expected_version` (or unconditionally when None); else ConflictError.
+
+    The conditional UPDATE is atomic in the database, so of two concurrent editors of one version only
+    the first wins.
+    """
+    model = type(instance)
+    qs = model._default_manager.filter(pk=instance.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    if qs.update(version=F("version") + 1) != 1:
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise ConflictError(current or 0)
+    instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]
+
+
+def apply_update(
+    *,
+    actor: User,
+    instance: models.Model,
+    data: dict[str, Any],
+    editable: list[str],
+    account_id: int | None,
+    expected_version: int | None = None,
+) -> dict[str, list[Any]]:
+    """Set `data` on `instance` (only `editable` fields), validate, save, audit. Returns the changes.
+
+    Call inside a transaction: the caller's atomic block makes the save and the audit event one unit.
+    """
+    unknown = set(data) - set(editable)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    m2m = {k: v for k, v in data.items() if instance._meta.get_field(k).many_to_many}
+    plain = {k: v for k, v in data.items() if k not in m2m}
+    before = snapshot(instance, list(data))
+    for name, value in plain.items():
+        setattr(instance, name, value)
+    full_clean(instance)
+    if hasattr(instance, "version"):
+        claim_version(instance, expected_version)
+    instance.save()
+    for name, values in m2m.items():
+        getattr(instance, name).set(values)
+    changes = diff(before, snapshot(instance, list(data)))
+    if changes:
+        audit_record(
+            actor=actor,
+            organization_id=instance.organization_id,  # type: ignore[attr-defined]
+            action=AuditAction.UPDATE,
+            instance=instance,
+            changes=changes,
+            account_id=account_id,
+        )
+    return changes

@@ -1,0 +1,34 @@
+"""Reads of people and invitations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from keyaccount.core.permissions import can, membership_of, visible_users_q
+from keyaccount.tenancy.models import Invitation, Role, User
+
+if TYPE_CHECKING:
+    pass
+
+
+def users_visible_to(actor: User | None) -> QuerySet[User]:
+    return User.objects.filter(visible_users_q(actor)).select_related("membership")
+
+
+def owner_candidates(actor: User | None) -> QuerySet[User]:
+    """Colleagues who can own an account: account managers and heads of the actor's organization."""
+    return users_visible_to(actor).filter(membership__role__in=[Role.ACCOUNT_MANAGER, Role.HEAD, Role.ADMIN])
+
+
+def team_candidates(actor: User | None) -> QuerySet[User]:
+    """Colleagues who can be on an account team (everyone of our side)."""
+    return users_visible_to(actor).exclude(membership__role=Role.CLIENT)
+
+
+def invitations_visible_to(actor: User | None) -> QuerySet[Invitation]:
+    membership = membership_of(actor)
+    if membership is None or not can(actor, "invite"):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organization_id=membership.organization_id).select_related("invited_by")

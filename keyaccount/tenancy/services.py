@@ -1,0 +1,181 @@
+"""Organizations, people and invitations."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from keyaccount.core.audit import audit_create, audit_record
+from keyaccount.core.models import AuditAction
+from keyaccount.core.permissions import require
+from keyaccount.core.services import full_clean
+from keyaccount.tenancy.models import Invitation, Membership, Organization, Role, User
+
+if TYPE_CHECKING:
+    from keyaccount.accounts.models import Account
+
+INVITATION_TTL = datetime.timedelta(days=7)
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str | None = None, default_currency: str = "RUB") -> Organization:
+    """Open a new organization (an agency) on this installation."""
+    org = Organization(name=name, slug=slug or slugify(name) or "organization", default_currency=default_currency)
+    full_clean(org)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def member_create(
+    *,
+    organization: Organization,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    client_account: Account | None = None,
+    actor: User | None = None,
+    password_hash: str | None = None,
+) -> Membership:
+    """Create a user and their membership in `organization` (used by invitations and the demo loader)."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this email already exists.")})
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if role == Role.CLIENT and client_account is None:
+        raise ValidationError({"client_account": _("A client representative needs their account.")})
+    if client_account is not None and client_account.organization_id != organization.pk:
+        raise ValidationError({"client_account": _("Choose a value from your organization.")})
+    user = User(email=email, name=name)
+    if password_hash is not None:
+        user.password = password_hash
+    elif password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    membership = Membership.objects.create(
+        organization=organization,
+        user=user,
+        role=role,
+        client_account=client_account if role == Role.CLIENT else None,
+    )
+    audit_record(
+        actor=actor,
+        organization_id=organization.pk,
+        action=AuditAction.CREATE,
+        instance=membership,
+        changes={"email": [None, email], "role": [None, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    name: str = "",
+    client_account: Account | None = None,
+    accept_url: Callable[[Invitation], str],
+) -> Invitation:
+    """An admin invites a person; the email goes out from the worker once the invitation is committed."""
+    membership = require(actor, "invite")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this email already exists.")})
+    if role == Role.CLIENT and client_account is None:
+        raise ValidationError({"client_account": _("A client representative needs their account.")})
+    if client_account is not None and client_account.organization_id != membership.organization_id:
+        raise ValidationError({"client_account": _("Choose a value from your organization.")})
+    invitation = Invitation(
+        organization_id=membership.organization_id,
+        email=email,
+        name=name,
+        role=role,
+        client_account=client_account if role == Role.CLIENT else None,
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_TTL,
+    )
+    full_clean(invitation)
+    invitation.save()
+    audit_create(actor=actor, instance=invitation, fields=["email", "role"], account_id=None)
+    from keyaccount.tenancy.tasks import send_invitation_email
+
+    url = accept_url(invitation)
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, url))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, name: str = "") -> User:
+    """The invited person sets a password and becomes a member; a used or expired link is refused."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.is_open:
+        raise ValidationError({"token": _("This invitation is no longer valid. Ask your administrator for a new one.")})
+    try:
+        validate_password(password, User(email=invitation.email, name=name or invitation.name))
+    except ValidationError as e:
+        raise ValidationError({"password": e.messages}) from None
+    membership = member_create(
+        organization=invitation.organization,
+        email=invitation.email,
+        name=name or invitation.name,
+        role=invitation.role,
+        password=password,
+        client_account=invitation.client_account,
+        actor=invitation.invited_by,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership.user
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """An admin changes a colleague's role (an admin cannot demote themselves, so one always remains)."""
+    own = require(actor, "invite")
+    if membership.organization_id != own.organization_id:
+        raise PermissionDenied(_("You cannot change this person."))
+    if role not in Role.values or role == Role.CLIENT:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if membership.user_id == actor.pk and role != Role.ADMIN:
+        raise ValidationError({"role": _("You cannot take away your own administrator role.")})
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        organization_id=own.organization_id,
+        action=AuditAction.UPDATE,
+        instance=membership,
+        changes={"role": [before, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def user_update_preferences(*, actor: User, name: str, timezone_name: str, language: str) -> User:
+    """A person sets their own name, time zone and language."""
+    actor.name = name
+    actor.timezone = timezone_name
+    actor.language = language
+    full_clean(actor, exclude=["password"])
+    actor.save(update_fields=["name", "timezone", "language"])
+    return actor

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("keyaccount.tenancy.urls")),
+    path("accounts/", include("keyaccount.accounts.urls")),
+    path("contacts/", include("keyaccount.contacts.urls")),
+    path("api/v1/", include("keyaccount.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
