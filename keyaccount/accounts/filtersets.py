@@ -1,0 +1,46 @@
+"""One FilterSet per model serves the portfolio page and the API alike."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.accounts.models import Account, AccountStatus, AccountTeamMember, Tier
+from keyaccount.accounts.selectors import tags_of
+from keyaccount.tenancy.selectors import owner_candidates
+
+
+def _owners(request):
+    return owner_candidates(getattr(request, "user", None))
+
+
+def _tags(request):
+    return tags_of(getattr(request, "user", None))
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Account manager"))
+    tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=_tags, label=_("Tag"))
+    mine = django_filters.BooleanFilter(method="only_mine", label=_("Only my accounts"))
+
+    class Meta:
+        model = Account
+        fields = ["q", "status", "tier", "owner", "tag", "mine"]
+
+    def search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value) | Q(industry__icontains=value))
+
+    def only_mine(self, queryset: QuerySet[Account], name: str, value: bool | None) -> QuerySet[Account]:
+        """Accounts where the signed-in user is on the team (the AM's portfolio)."""
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        mine = AccountTeamMember.objects.filter(user_id=getattr(user, "pk", None)).values("account_id")
+        return queryset.filter(pk__in=mine)
