@@ -32,3 +32,8 @@ def invitations_visible_to(actor: User | None) -> QuerySet[Invitation]:
     if membership is None or not can(actor, "invite"):
         return Invitation.objects.none()
     return Invitation.objects.filter(organization_id=membership.organization_id).select_related("invited_by")
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation behind an emailed link; the token itself is the credential, so no actor is needed."""
+    return Invitation.objects.select_related("organization", "invited_by").filter(token=token).first()

@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+"""Signing in and out, password reset, people and invitations, personal preferences."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from keyaccount.tenancy import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("people/", views.people, name="people"),
+    path("people/<int:membership_id>/role/", views.people_change_role, name="people-role"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("me/", views.preferences, name="preferences"),
+]
