@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,14 @@ class EmailAuthenticationForm(AuthenticationForm):
         return (self.cleaned_data.get("username") or "").strip().lower()
 
 
+class NewPasswordForm(SetPasswordForm):
+    """Django's new-password form, with the password rules shown as a list by the page instead of raw HTML."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = ""
+
+
 ROLE_CHOICES_FOR_STAFF = [(value, label) for value, label in Role.choices if value != Role.CLIENT]
 
 
@@ -59,6 +67,7 @@ class InvitationForm(forms.Form):
         label=_("Client account"),
         queryset=None,
         required=False,
+        empty_label="—",
         help_text=_("Only for a client representative: the account whose portal they will see."),
     )
 

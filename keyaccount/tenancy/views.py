@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from keyaccount.tenancy.forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
+    NewPasswordForm,
     PreferencesForm,
     RoleChangeForm,
     add_service_errors,
@@ -67,8 +69,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "password_rules": password_validators_help_texts()}
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -179,7 +185,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect(settings.LOGIN_REDIRECT_URL)
     status = 400 if request.method == "POST" else 200
-    return render(request, "tenancy/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
+    context = {"form": form, "invitation": invitation, "password_rules": password_validators_help_texts()}
+    return render(request, "tenancy/invitation_accept.html", context, status=status)
 
 
 def _invitation_problem(invitation: Invitation | None) -> tuple[str, int]:

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from keyaccount.core.tests.factories import PASSWORD
+from keyaccount.core.tests.factories import PASSWORD, member
 from keyaccount.tenancy.models import Invitation, Membership, Role, User
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -124,6 +126,15 @@ def test_it_locks_sign_in_after_five_failures(client, alice, settings):
     assert signed_in_user_id(client) is None
 
 
+def test_changing_the_case_of_the_email_does_not_dodge_the_lockout(client, alice, settings):
+    settings.AXES_ENABLED = True
+    for attempt in range(5):
+        email = alice.email.upper() if attempt % 2 else alice.email
+        client.post(reverse("login"), {"username": email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": alice.email.title(), "password": PASSWORD})
+    assert response.status_code == 429
+
+
 def test_a_lockout_of_one_email_leaves_colleagues_free(client, alice, bob, settings):
     settings.AXES_ENABLED = True
     for _attempt in range(5):
@@ -231,6 +242,17 @@ def test_admin_sees_members_and_open_invitations_of_their_organization_only(clie
     assert "open@example.com" in text
     assert "expired@example.com" not in text
     assert "used@example.com" not in text
+
+
+def test_the_people_page_runs_a_constant_number_of_queries(client, dave, org, acme, django_assert_max_num_queries):
+    client.force_login(dave)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("people"))
+    for n in range(8):
+        member(org, Role.SPECIALIST, f"spec{n}")
+        make_invitation(org, dave, email=f"inv{n}@example.com")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("people")).status_code == 200
 
 
 def test_the_invite_form_offers_only_accounts_of_the_organization(client, dave, acme, initech):
