@@ -1,12 +1,31 @@
-"""The REST API under /api/v1/: each app registers its viewsets on one router."""
+"""The REST API under /api/v1/: each app's viewsets on one router, plus sign-in, `me` and the schema."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from keyaccount.accounts import api as accounts_api
+from keyaccount.contacts import api as contacts_api
+from keyaccount.tenancy import api as tenancy_api
+
 router = DefaultRouter()
+router.register("accounts", accounts_api.AccountViewSet, basename="account")
+router.register("tags", accounts_api.TagViewSet, basename="tag")
+router.register("team-members", accounts_api.TeamMemberViewSet, basename="team-member")
+router.register("driving-forces", accounts_api.DrivingForceViewSet, basename="driving-force")
+router.register("goal-revisions", accounts_api.GoalRevisionViewSet, basename="goal-revision")
+router.register("handovers", accounts_api.HandoverViewSet, basename="handover")
+router.register("onboarding-items", accounts_api.OnboardingItemViewSet, basename="onboarding-item")
+router.register("status-changes", accounts_api.StatusChangeViewSet, basename="status-change")
+router.register("audit-events", accounts_api.AuditEventViewSet, basename="audit-event")
+router.register("contacts", contacts_api.ContactViewSet, basename="contact")
+router.register("contact-roles", contacts_api.ContactRoleViewSet, basename="contact-role")
+router.register("users", tenancy_api.UserViewSet, basename="user")
+router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
+    path("auth/token/", tenancy_api.ObtainTokenView.as_view(), name="api-token"),
+    path("me/", tenancy_api.MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

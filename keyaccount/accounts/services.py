@@ -171,8 +171,8 @@ def account_create(
         raise ValidationError({"status": _("A new account starts as onboarding or active.")})
     account = Account(organization_id=membership.organization_id, name=name, owner=owner, status=status, **fields)
     _check_parent(account, fields.get("parent"))
+    _check_unique_name(account)  # before full_clean, whose constraint check would not name the field
     full_clean(account)
-    _check_unique_name(account)
     account.save()
     if tags:
         _check_same_org(membership.organization_id, tags=tags)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, serializers, status
+from django_filters import utils as filter_utils
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, filters, pagination, permissions, serializers, status
 from rest_framework.response import Response
 
-from keyaccount.core.permissions import membership_of
+from keyaccount.core.permissions import can, membership_of
 from keyaccount.core.services import ConflictError
 
 
@@ -90,3 +97,119 @@ class VersionedSerializerMixin(serializers.Serializer):
         min_value=1,
         help_text="Send back the version you read; a stale one is refused with 409.",
     )
+
+
+class HasCapability(permissions.BasePermission):
+    """A write the actor's role may never make answers 403 before any input is read.
+
+    The viewset maps actions to capabilities of `keyaccount.core.permissions` (the one place for the
+    rules); the services check the same capability again, with the object's scope.
+    """
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        action = "update" if view.action == "partial_update" else view.action
+        capability = getattr(view, "capabilities", {}).get(action)
+        return capability is None or can(request.user, capability)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, where an id the actor cannot see (e.g. another organization's) matches nothing.
+
+    The FilterSets limit id choices to the actor's scope; a plain form would call such an id invalid
+    (400), which tells an outsider the id exists somewhere. Here it simply finds no rows, exactly like
+    an id that does not exist. Malformed values (`?owner=abc`, `?status=bogus`) still answer 400.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            if _only_unknown_ids(filterset):
+                return queryset.none()
+            raise filter_utils.translate_validation(filterset.errors)
+        return filterset.qs
+
+
+def _only_unknown_ids(filterset: django_filters.FilterSet) -> bool:
+    for name, errors in filterset.form.errors.as_data().items():
+        flt = filterset.filters.get(name)
+        if not isinstance(flt, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
+            return False
+        if any(e.code not in {"invalid_choice", "invalid_pk_value"} for e in errors):
+            return False
+        values = filterset.form.data.getlist(filterset.form.add_prefix(name))
+        if not values or not all(str(v).strip().isdigit() for v in values):
+            return False
+    return True
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """Filter by a related object's id; an id outside the actor's scope matches nothing."""
+
+    field_class = forms.IntegerField
+
+
+class ServiceModelSerializer(serializers.ModelSerializer):
+    """Validates input and renders output; never writes. The viewset hands validated data to a service.
+
+    `create_only_fields` maps a field to the message shown when an update tries to change it; sending
+    the current value back (as a PUT of a fetched object does) is accepted and ignored.
+    """
+
+    create_only_fields: dict[str, str] = {}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is None:
+            return attrs
+        errors = {}
+        for name, message in self.create_only_fields.items():
+            if name not in attrs:
+                continue
+            if _same_value(self.instance, self.fields[name].source, attrs[name]):
+                attrs.pop(name)
+            else:
+                errors[name] = message
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        raise AssertionError("Writes go through the services; the viewset calls them.")
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        raise AssertionError("Writes go through the services; the viewset calls them.")
+
+
+def _same_value(instance: models.Model, source: str, value: Any) -> bool:
+    field = instance._meta.get_field(source)
+    if field.is_relation:
+        return getattr(instance, field.attname) == (value.pk if value is not None else None)
+    return getattr(instance, source) == value
+
+
+class ServiceViewSetMixin:
+    """Mixed into every API viewset: role capabilities, shared filtering, service-call helpers.
+
+    A mixin rather than a GenericViewSet subclass because DRF imports this module (for the default
+    permission class) while it is still loading its views. Viewsets return `selector(self.request.user)`
+    from `get_queryset` and call services with `actor=self.request.user` from `perform_create`,
+    `perform_update` and `perform_destroy`.
+    """
+
+    permission_classes = [IsOrganizationMember, HasCapability]
+    filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    capabilities: dict[str, str] = {}
+
+    def written(self, serializer: serializers.BaseSerializer, instance: models.Model) -> None:
+        """Answer with the record as the selector reads it now (fresh version, related names)."""
+        serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance  # type: ignore[attr-defined]
+
+    @staticmethod
+    def split_version(serializer: serializers.BaseSerializer) -> tuple[dict[str, Any], int | None]:
+        data = dict(serializer.validated_data)
+        return data, data.pop("version", None)
