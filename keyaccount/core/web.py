@@ -1,0 +1,84 @@
+"""Shared pieces of the server-rendered pages: who may open them, service errors on forms, htmx partials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.core.permissions import membership_of
+from keyaccount.core.services import ConflictError
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+CONFLICT_MESSAGE = _(
+    "Someone else saved this record after you opened it. Nothing was saved: reload the page and apply your "
+    "change again."
+)
+
+
+def member_required(view: View) -> View:
+    """Sign-in required (else the login page); a signed-in user without a membership gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if membership_of(request.user) is None:  # type: ignore[arg-type]
+            raise PermissionDenied(_("You are not a member of an organization."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)  # type: ignore[return-value]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: on the named field when the form has it, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (renames or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def run_service(
+    form: forms.Form, service: Callable[..., Any], *, renames: dict[str, str] | None = None, **kwargs: Any
+) -> tuple[Any, int]:
+    """Call a write service for a submitted form.
+
+    Returns (result, 0) on success. A ValidationError lands on the form's fields (status 200 to re-show it);
+    a stale edit lands on top of the form with status 409. Either way the service wrote nothing.
+    PermissionDenied is left to Django (403).
+    """
+    try:
+        return service(**kwargs), 0
+    except ValidationError as e:
+        add_service_errors(form, e, renames)
+        return None, 200
+    except ConflictError:
+        form.add_error(None, CONFLICT_MESSAGE)
+        return None, 409
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not a boosted navigation, not a history restore that needs the page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """The page and its partial share a URL: caches must keep them apart."""
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def checkbox_choices(form: forms.Form, *names: str) -> None:
+    """Show multiple-choice fields of a filter bar as a row of checkboxes instead of a list box."""
+    for name in names:
+        field = form.fields[name]
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
