@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.tenancy.models import TIMEZONE_CHOICES, Invitation, Role
 
@@ -61,7 +62,7 @@ class InvitationForm(forms.Form):
     """What an administrator fills in to invite a person into the organization."""
 
     email = forms.EmailField(label=_("Email"), max_length=254)
-    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ACCOUNT_MANAGER)
     client_account = forms.ModelChoiceField(
         label=_("Client account"),
@@ -121,7 +122,7 @@ class InvitationAcceptForm(forms.Form):
 class PreferencesForm(forms.Form):
     """A person's own name, time zone and language."""
 
-    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150, required=False)
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         choices=TIMEZONE_CHOICES,
