@@ -46,6 +46,14 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class HttpsURLField(forms.URLField):
+    """A web address typed without a scheme is taken as https://."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 def version_field() -> forms.IntegerField:
     """The record's version when the form was opened; a newer one in the database means someone else saved."""
     return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -64,6 +72,7 @@ class AccountForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "tags": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"website": HttpsURLField}
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
