@@ -11,8 +11,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from keyaccount.tenancy.models import TIMEZONE_CHOICES, Invitation, Role
 
@@ -119,6 +119,11 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
+def _languages_in_their_own_names() -> list[tuple[str, str]]:
+    """Each language named in itself ("English", "Русский"), found whatever the page's language."""
+    return [(code, get_language_info(code)["name_local"]) for code, _label in settings.LANGUAGES]
+
+
 class PreferencesForm(forms.Form):
     """A person's own name, time zone and language."""
 
@@ -128,4 +133,4 @@ class PreferencesForm(forms.Form):
         choices=TIMEZONE_CHOICES,
         help_text=_("Dates and times are shown in this zone."),
     )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=_languages_in_their_own_names)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
+import gettext
 import re
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -514,44 +517,70 @@ def test_the_sign_in_page_speaks_russian(client, db):
 CATALOGUE = Path(django_settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.po"
 
 
-def _po_entries(text: str) -> list[dict[str, object]]:
-    """Entries of a .po file: flags, msgid, and the list of msgstr values (one per plural form)."""
+def _po_entries(text: str) -> list[dict[str, Any]]:
+    """Entries of a .po file (obsolete ones left out): flags, msgctxt, msgid, msgid_plural and msgstr values."""
     entries = []
     for block in re.split(r"\n\s*\n", text):
-        lines = [line for line in block.splitlines() if line.strip()]
+        lines = [line for line in block.splitlines() if line.strip() and not line.startswith("#~")]
         if not any(line.startswith("msgid ") for line in lines):
             continue
-        entry: dict[str, object] = {"flags": "", "msgid": "", "msgstr": []}
-        current: str | None = None
+        flags = ""
+        current = ""
         strings: dict[str, str] = {}
         for line in lines:
             if line.startswith("#,"):
-                entry["flags"] = line
+                flags = line
             elif line.startswith("#"):
                 continue
-            else:
-                match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt)\s+"(.*)"$', line)
-                if match:
-                    current = match.group(1)
-                    strings[current] = match.group(2)
-                elif current and line.startswith('"'):
-                    strings[current] += line.strip()[1:-1]
-        entry["msgid"] = strings.get("msgid", "")
-        entry["msgstr"] = [v for k, v in strings.items() if k.startswith("msgstr")]
-        entries.append(entry)
+            elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$', line):
+                current = match.group(1)
+                strings[current] = ast.literal_eval(match.group(2))
+            elif current and line.startswith('"'):
+                strings[current] += ast.literal_eval(line.strip())
+        entries.append(
+            {
+                "flags": flags,
+                "msgctxt": strings.get("msgctxt"),
+                "msgid": strings.get("msgid", ""),
+                "msgid_plural": strings.get("msgid_plural"),
+                "msgstr": [v for k, v in sorted(strings.items()) if k.startswith("msgstr")],
+            }
+        )
     return entries
 
 
+def _catalogue() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    entries = _po_entries(CATALOGUE.read_text(encoding="utf-8"))
+    header = next(e for e in entries if not e["msgid"])
+    return header, [e for e in entries if e["msgid"]]
+
+
 def test_the_russian_catalogue_has_no_untranslated_or_fuzzy_entries():
-    entries = [e for e in _po_entries(CATALOGUE.read_text(encoding="utf-8")) if e["msgid"]]
+    header, entries = _catalogue()
+    assert "fuzzy" not in header["flags"]
+    nplurals = int(re.search(r"nplurals=(\d+)", header["msgstr"][0]).group(1))
     assert len(entries) > 100
-    fuzzy = [e["msgid"] for e in entries if "fuzzy" in str(e["flags"])]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
     untranslated = [e["msgid"] for e in entries if not all(e["msgstr"])]
+    short_plurals = [e["msgid"] for e in entries if e["msgid_plural"] and len(e["msgstr"]) != nplurals]
     assert fuzzy == []
     assert untranslated == []
+    assert short_plurals == []
 
 
-def test_the_compiled_russian_catalogue_is_committed_beside_the_source():
-    compiled = CATALOGUE.with_suffix(".mo")
-    assert compiled.exists()
-    assert compiled.stat().st_size > 1000
+def test_the_compiled_russian_catalogue_matches_its_source():
+    _header, entries = _catalogue()
+    with CATALOGUE.with_suffix(".mo").open("rb") as compiled:
+        mo = gettext.GNUTranslations(compiled)
+    stale = []
+    for e in entries:
+        if e["msgid_plural"]:
+            for n, expected in ((1, e["msgstr"][0]), (3, e["msgstr"][1]), (5, e["msgstr"][2])):
+                if mo.ngettext(e["msgid"], e["msgid_plural"], n) != expected:
+                    stale.append(e["msgid"])
+        elif e["msgctxt"] is not None:
+            if mo.pgettext(e["msgctxt"], e["msgid"]) != e["msgstr"][0]:
+                stale.append(e["msgid"])
+        elif mo.gettext(e["msgid"]) != e["msgstr"][0]:
+            stale.append(e["msgid"])
+    assert stale == [], "run compilemessages"
