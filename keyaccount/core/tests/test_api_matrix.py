@@ -1,0 +1,361 @@
+"""The permission matrix of the API: every endpoint × action × person, and nothing changes when refused.
+
+Each row below reads across the people of conftest.py, in this order:
+
+    anonymous  alice   bob        ann        sam         sally  carol  dave   clint          mallory
+               AM of   AM, not    assistant  specialist  sold   head   admin  client of      AM of another
+               acme    on acme    on acme    on acme     acme                  acme           organization
+
+The target record always belongs to acme. Rules behind the numbers (DESIGN.md rule 2):
+- a role that may never make a change gets 403 before anything is read;
+- a record the person may not see answers 404, exactly like a missing one (bob, mallory, and
+  specialists/clients for what their role never shows);
+- a foreign key to something the person may not see is refused with 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from keyaccount.accounts.models import (
+    Account,
+    AccountStatusChange,
+    AccountTeamMember,
+    BusinessGoalRevision,
+    DrivingForce,
+    HandoverBrief,
+    OnboardingItem,
+    Tag,
+    TeamRole,
+)
+from keyaccount.contacts.models import Contact, ContactAccountRole
+from keyaccount.core.models import AuditEvent
+from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
+from keyaccount.tenancy.models import Invitation, Membership, Role, User
+
+PEOPLE = ["anonymous", "alice", "bob", "ann", "sam", "sally", "carol", "dave", "clint", "mallory"]
+EVERY_MODEL = [
+    Account,
+    AccountStatusChange,
+    AccountTeamMember,
+    BusinessGoalRevision,
+    DrivingForce,
+    HandoverBrief,
+    OnboardingItem,
+    Tag,
+    Contact,
+    ContactAccountRole,
+    AuditEvent,
+    Invitation,
+    Membership,
+    User,
+]
+
+
+@pytest.fixture
+def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, globex, initech):
+    """acme with one record of every kind, and Acme Labs: the same team as acme, without sales or client."""
+    labs = AccountFactory(organization=org, name="Acme Labs", owner=alice)
+    on_team(labs, alice)
+    on_team(labs, ann, TeamRole.ASSISTANT)
+    on_team(labs, sam, TeamRole.SPECIALIST)
+    pete = member(org, Role.SPECIALIST, "pete")
+    today = datetime.date(2026, 3, 1)
+    return SimpleNamespace(
+        **locals(),
+        ivan=ContactFactory(account=acme, name="Ivan"),
+        role_on_acme=ContactAccountRole.objects.create(
+            organization=org, contact=ContactFactory(account=labs, name="Hanna"), account=acme
+        ),
+        pete_seat=on_team(acme, pete, TeamRole.PROJECT_MANAGER),
+        force=DrivingForce.objects.create(
+            organization=org, account=acme, kind="competitor", change="A new agency", impact="negative"
+        ),
+        goal=BusinessGoalRevision.objects.create(
+            organization=org, account=acme, goal="Grow online sales 20%", revised_on=today, author=alice
+        ),
+        handover=HandoverBrief.objects.get(account=acme),
+        step=OnboardingItem.objects.create(organization=org, account=acme, title="Introduce the team"),
+        status_change=AccountStatusChange.objects.create(
+            organization=org, account=acme, to_status="onboarding", changed_by=alice
+        ),
+        event=AuditEvent.objects.create(
+            organization=org,
+            actor=alice,
+            action="update",
+            object_type="accounts.account",
+            object_id=str(acme.pk),
+            object_repr="Acme",
+            account=acme,
+        ),
+        invitation=Invitation.objects.create(
+            organization=org,
+            email="nina@demo-agency.example",
+            role=Role.SPECIALIST,
+            invited_by=dave,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
+        tag=Tag.objects.create(organization=org, name="e-commerce"),
+    )
+
+
+@dataclass
+class Endpoint:
+    name: str
+    target: Callable[[Any], Any]
+    expect: dict[str, str]
+    create: Callable[[Any], dict[str, Any]] | None = None
+    update: Callable[[Any], dict[str, Any]] | None = None
+    actions: dict[str, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
+
+
+ENDPOINTS = [
+    Endpoint(
+        "accounts",
+        target=lambda w: w.acme,
+        create=lambda w: {"name": "Umbrella"},
+        update=lambda w: {"notes": "Prefers calls"},
+        actions={"status": lambda w: {"to": "active"}, "owner": lambda w: {"owner": w.bob.pk}},
+        expect={
+            #            anon alice bob ann sam sally carol dave clint mallory
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  200  404",
+            "create": "  401  201  201  403  403  201  201  201  403  201",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  403  403  403  403  403  204  204  403  403",
+            "status": "  401  200  404  200  403  403  200  200  403  404",
+            "owner": "   401  403  403  403  403  403  200  200  403  403",
+        },
+    ),
+    Endpoint(
+        "contacts",
+        target=lambda w: w.ivan,
+        create=lambda w: {"account": w.acme.pk, "name": "Olga"},
+        update=lambda w: {"title": "CEO"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  201  201  201  403  400",
+            "update": "  401  200  404  200  403  200  200  200  403  404",
+            "delete": "  401  204  404  204  403  204  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "contact-roles",
+        target=lambda w: w.role_on_acme,
+        create=lambda w: {"contact": w.ivan.pk, "account": w.labs.pk, "decision_role": "influencer"},
+        update=lambda w: {"influence": 5},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  400  201  201  403  400",
+            "update": "  401  200  404  200  403  200  200  200  403  404",
+            "delete": "  401  204  404  204  403  204  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "team-members",
+        target=lambda w: w.pete_seat,
+        create=lambda w: {"account": w.acme.pk, "user": w.carol.pk, "role": "executive_sponsor"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  200  404",
+            "create": "  401  201  400  403  403  403  201  201  403  400",
+            "delete": "  401  204  404  403  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "driving-forces",
+        target=lambda w: w.force,
+        create=lambda w: {"account": w.acme.pk, "kind": "customer", "change": "Buyers go online", "impact": "positive"},
+        update=lambda w: {"subject": "Agency X"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "goal-revisions",
+        target=lambda w: w.goal,
+        create=lambda w: {"account": w.acme.pk, "goal": "Open 3 new regions"},
+        update=lambda w: {"goal": "Grow online sales 25%"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "handovers",
+        target=lambda w: w.handover,
+        create=lambda w: {"account": w.labs.pk, "what_was_sold": "Contextual ads", "deal_value": "90000.00"},
+        update=lambda w: {"promises": "First leads in two weeks"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  404  200  200  200  404  404",
+            "create": "  401  201  400  201  403  400  201  201  403  400",
+            "update": "  401  200  404  200  403  200  200  200  403  404",
+        },
+    ),
+    Endpoint(
+        "onboarding-items",
+        target=lambda w: w.step,
+        create=lambda w: {"account": w.acme.pk, "title": "Agree the reporting cadence"},
+        update=lambda w: {"done": True},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "status-changes",
+        target=lambda w: w.status_change,
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  200  404",
+        },
+    ),
+    Endpoint(
+        "audit-events",
+        target=lambda w: w.event,
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  404  404  200  200  404  404",
+        },
+    ),
+    Endpoint(
+        "tags",
+        target=lambda w: w.tag,
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  200  200  200  200  200  200  200  404",
+        },
+    ),
+    Endpoint(
+        "users",
+        target=lambda w: w.alice,
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  200  200  200  200  200  200  404  404",
+        },
+    ),
+    Endpoint(
+        "invitations",
+        target=lambda w: w.invitation,
+        create=lambda w: {"email": "oleg@demo-agency.example", "role": "sales"},
+        expect={
+            "list": "    401  403  403  403  403  403  403  200  403  403",
+            "retrieve": "401  403  403  403  403  403  403  200  403  403",
+            "create": "  401  403  403  403  403  403  403  201  403  403",
+        },
+    ),
+]
+
+CASES = [
+    pytest.param(endpoint, action, id=f"{endpoint.name}-{action}")
+    for endpoint in ENDPOINTS
+    for action in endpoint.expect
+]
+
+
+def fingerprint() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table the API touches."""
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in EVERY_MODEL}
+
+
+def call(client: APIClient, endpoint: Endpoint, action: str, w: Any):
+    url = f"/api/v1/{endpoint.name}/"
+    if action == "list":
+        return client.get(url)
+    if action == "create":
+        assert endpoint.create is not None
+        return client.post(url, endpoint.create(w), format="json")
+    url = f"{url}{endpoint.target(w).pk}/"
+    if action == "retrieve":
+        return client.get(url)
+    if action == "update":
+        assert endpoint.update is not None
+        return client.patch(url, endpoint.update(w), format="json")
+    if action == "delete":
+        return client.delete(url)
+    return client.post(f"{url}{action}/", endpoint.actions[action](w), format="json")
+
+
+@pytest.mark.parametrize(("endpoint", "action"), CASES)
+def test_permission_matrix(world, endpoint, action):
+    """One row of the matrix: each person in turn, every request rolled back before the next."""
+    expected = dict(zip(PEOPLE, map(int, endpoint.expect[action].split()), strict=True))
+    answered, broken = {}, {}
+    before = fingerprint()
+    for person in PEOPLE:
+        client = APIClient()
+        if person != "anonymous":
+            client.force_authenticate(getattr(world, person))
+        with transaction.atomic():
+            response = call(client, endpoint, action, world)
+            answered[person] = response.status_code
+            problem = check(endpoint, action, person, response, before, world)
+            if problem:
+                broken[person] = problem
+            transaction.set_rollback(True)
+
+    assert answered == expected
+    assert broken == {}
+
+
+def check(endpoint: Endpoint, action: str, person: str, response: Any, before: Any, world: Any) -> str | None:
+    """What is wrong with an answer besides its status code, if anything."""
+    changed = fingerprint() != before
+    if response.status_code >= 400 or action in ("list", "retrieve"):
+        if changed:
+            return "a refused request or a read changed data"
+    elif not changed:
+        return "a successful write changed nothing"
+    if action == "list" and response.status_code == 200:
+        # The list shows the target exactly to those who may open it.
+        may_open = endpoint.expect["retrieve"].split()[PEOPLE.index(person)] == "200"
+        listed = endpoint.target(world).pk in [row["id"] for row in response.data["results"]]
+        if listed != may_open:
+            return f"the list {'shows' if listed else 'hides'} the target"
+    return None
+
+
+def test_every_registered_endpoint_is_in_the_matrix():
+    from keyaccount.api_urls import router
+
+    assert {prefix for prefix, _viewset, _basename in router.registry} == {e.name for e in ENDPOINTS}
+
+
+def test_me_answers_every_signed_in_person_and_nobody_else(world):
+    for person in PEOPLE[1:]:
+        client = APIClient()
+        client.force_authenticate(getattr(world, person))
+        assert client.get("/api/v1/me/").data["email"] == getattr(world, person).email
+    assert APIClient().get("/api/v1/me/").status_code == 401
+
+
+def test_a_user_without_an_organization_gets_403_everywhere(world, django_user_model):
+    stranger = django_user_model.objects.create_user("stranger@example.com", "x")
+    client = APIClient()
+    client.force_authenticate(stranger)
+
+    for endpoint in ENDPOINTS:
+        assert client.get(f"/api/v1/{endpoint.name}/").status_code == 403, endpoint.name
+    assert client.get("/api/v1/me/").status_code == 403
