@@ -81,6 +81,7 @@ class AccountForm(forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
             self.fields["version"].initial = self.instance.version
         self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = _("None")
         self.fields["tags"].queryset = tags_of(actor)
         self.fields["tags"].required = False
 
@@ -191,6 +192,7 @@ class OnboardingItemForm(forms.ModelForm):
         model = OnboardingItem
         fields = ["title"]
         labels = {"title": _("New step")}
+        widgets = {"title": forms.TextInput(attrs={"placeholder": _("New step")})}
 
 
 class DrivingForceForm(forms.ModelForm):

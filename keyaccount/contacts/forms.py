@@ -46,6 +46,7 @@ class ContactForm(forms.ModelForm):
         else:
             del self.fields["version"]
         self.fields["reports_to"].queryset = colleagues.only("pk", "name")
+        self.fields["reports_to"].empty_label = _("Nobody (top of the org chart)")
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in CONTACT_FIELDS}

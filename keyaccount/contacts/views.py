@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -72,6 +73,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     if wants_partial(request):
         return vary_on_htmx(render(request, "contacts/_contact_table.html", context))
     checkbox_choices(filterset.form, "decision_role", "attitude")
+    fields = filterset.form.fields
+    fields["account"].empty_label = _("Any account")
+    fields["has_left"].widget = forms.Select(
+        choices=[("", _("Anyone")), ("false", _("Still at the company")), ("true", _("Left the company"))]
+    )
     context["can_add"] = can(actor, "edit_contacts")
     return vary_on_htmx(render(request, "contacts/contact_list.html", context))
 
