@@ -4,6 +4,7 @@ import json
 
 from django.urls import path
 from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -30,6 +31,7 @@ router.register("invitations", tenancy_api.InvitationViewSet, basename="invitati
 class SwaggerView(SpectacularSwaggerView):
     """Swagger UI without its online validator badge, which would send the schema's address to swagger.io."""
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         ui_settings = spectacular_settings.SWAGGER_UI_SETTINGS
