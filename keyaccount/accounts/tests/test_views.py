@@ -300,6 +300,15 @@ def test_the_org_chart_nests_reports_under_their_manager(client, alice, acme):
     assert "Champion" in chart
 
 
+def test_the_profile_lists_only_the_subsidiaries_alice_can_open(client, alice, acme, org):
+    AccountFactory(organization=org, name="Acme Retail", parent=acme)
+    mine = AccountFactory(organization=org, name="Acme Online", parent=acme)
+    on_team(mine, alice)
+    response = page(client, alice, "accounts:detail", acme.pk)
+    assert [a.name for a in response.context["children"]] == ["Acme Online"]
+    assert "Acme Retail" not in text(response)
+
+
 def test_a_contact_linked_from_another_account_shows_their_role_here(client, carol, acme, globex):
     from keyaccount.contacts.services import contact_role_add
 
@@ -567,6 +576,7 @@ def test_ticking_a_step_with_htmx_returns_just_that_step(client, alice, acme):
     body = text(response)
     assert response.status_code == 200
     assert body.lstrip().startswith(f'<li id="onboarding-item-{item.pk}" class="done"')
+    assert 'hx-swap-oob="true">1 of 1 done<' in body
     item.refresh_from_db()
     assert item.done_by == alice and item.done_at is not None
     client.post(url, {"done": "0"}, HTTP_HX_REQUEST="true")

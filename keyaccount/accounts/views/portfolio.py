@@ -1,0 +1,78 @@
+"""The portfolio: the account manager's accounts, filtered, sorted and paged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from keyaccount.accounts.filtersets import AccountFilterSet
+from keyaccount.accounts.models import Account, AccountStatus, Tier
+from keyaccount.accounts.selectors import accounts_visible_to
+from keyaccount.core.permissions import role_of
+from keyaccount.core.web import checkbox_choices, member_required, vary_on_htmx, wants_partial
+from keyaccount.tenancy.models import Role
+
+PAGE_SIZE = 25
+MINE_BY_DEFAULT = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}
+
+_STATUS_RANK = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(AccountStatus)), output_field=IntegerField())
+_TIER_RANK = Case(*(When(tier=t, then=Value(i)) for i, t in enumerate(Tier)), output_field=IntegerField())
+# ?ordering=<key> or -<key>; the name breaks ties so pages never shuffle.
+SORTS: dict[str, list[str]] = {
+    "name": ["name"],
+    "status": ["status_rank", "name"],
+    "tier": ["tier_rank", "name"],
+    "owner": ["owner__name", "owner__email", "name"],
+    "updated": ["updated_at", "name"],
+}
+
+
+def sort_accounts(qs: QuerySet[Account], ordering: str) -> tuple[QuerySet[Account], str]:
+    key = ordering.lstrip("-")
+    if key not in SORTS:
+        ordering, key = "name", "name"
+    descending = ordering.startswith("-")
+    fields = [f"-{f}" if descending and i == 0 else f for i, f in enumerate(SORTS[key])]
+    return qs.annotate(status_rank=_STATUS_RANK, tier_rank=_TIER_RANK).order_by(*fields, "pk"), ordering
+
+
+# --- portfolio --------------------------------------------------------------------------------------
+
+
+@member_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """The account manager's accounts (everyone's for heads), filtered, sorted and paged.
+
+    An htmx request (the filter form, a sort link, a page link) gets only the table.
+    """
+    actor = request.user
+    data = request.GET.copy()
+    if "mine" not in data and role_of(actor) in MINE_BY_DEFAULT:  # type: ignore[arg-type]
+        data["mine"] = "true"
+    filterset = AccountFilterSet(data, queryset=accounts_visible_to(actor), request=request)  # type: ignore[arg-type]
+    accounts, ordering = sort_accounts(filterset.qs, request.GET.get("ordering", "name"))
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "filter": filterset,
+        "page": page,
+        "ordering": ordering,
+        "mine": data.get("mine") in ("true", "1", "True", "on"),
+        "columns": [
+            ("name", _("Name")),
+            ("status", _("Status")),
+            ("tier", _("Tier")),
+            ("owner", _("Account manager")),
+            ("updated", _("Updated")),
+        ],
+    }
+    if wants_partial(request):
+        return vary_on_htmx(render(request, "accounts/_portfolio_table.html", context))
+    checkbox_choices(filterset.form, "status", "tier")
+    filterset.form.fields["owner"].empty_label = _("Anyone")
+    filterset.form.fields["tag"].empty_label = _("Any tag")
+    return vary_on_htmx(render(request, "accounts/portfolio.html", context))
