@@ -9,7 +9,7 @@ STAMP := $(VENV)/.requirements-installed
 # The demo runs with DEBUG=1 and SQLite under var/; production settings come from the environment (docs/deploy.md).
 DEV := DEBUG=1
 
-.PHONY: help install run test lint checks schema clean
+.PHONY: help install run test lint checks schema bench clean
 
 help:
 	@echo "make run      start the demo on http://127.0.0.1:$(PORT)/ (PORT=... to change) with a task worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make checks   missing migrations, check --deploy, OpenAPI schema drift"
 	@echo "make schema   regenerate docs/openapi.yaml"
+	@echo "make bench    time seed_demo for 50 and 200 accounts; portfolio query counts"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Keyaccount needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -66,6 +67,10 @@ checks: install | var
 
 schema: install
 	$(DEV) $(PY) manage.py spectacular --file docs/openapi.yaml
+
+# On demand, not in the suite: seed_demo timings and the portfolio's query budget on a throwaway SQLite database.
+bench: install
+	$(PY) bench/seed_demo.py
 
 clean:
 	rm -rf $(VENV) var/openapi.yaml
