@@ -282,6 +282,11 @@ def test_client_clint_sees_only_the_profile_and_team_of_his_account(client, clin
     assert page(client, clint, "accounts:edit", full_acme.pk).status_code == 403
 
 
+def test_a_client_going_to_the_portfolio_lands_on_his_account(client, clint, acme):
+    response = page(client, clint, "accounts:portfolio")
+    assert response["Location"] == reverse("accounts:detail", args=[acme.pk])
+
+
 def test_the_org_chart_nests_reports_under_their_manager(client, alice, acme):
     ceo = ContactFactory(account=acme, name="CEO")
     cmo = ContactFactory(account=acme, name="CMO", reports_to=ceo, decision_role="champion")

@@ -7,13 +7,13 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.filtersets import AccountFilterSet
 from keyaccount.accounts.models import Account, AccountStatus, Tier
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.permissions import role_of
+from keyaccount.core.permissions import membership_of, role_of
 from keyaccount.core.web import checkbox_choices, member_required, vary_on_htmx, wants_partial
 from keyaccount.tenancy.models import Role
 
@@ -51,6 +51,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     An htmx request (the filter form, a sort link, a page link) gets only the table.
     """
     actor = request.user
+    membership = membership_of(actor)  # type: ignore[arg-type]
+    if membership is not None and membership.role == Role.CLIENT:
+        # A client representative has one account: their portfolio is that account's page.
+        return redirect("accounts:detail", membership.client_account_id)
     data = request.GET.copy()
     if "mine" not in data and role_of(actor) in MINE_BY_DEFAULT:  # type: ignore[arg-type]
         data["mine"] = "true"
