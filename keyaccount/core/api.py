@@ -1,4 +1,5 @@
-"""API plumbing shared by every app: permission, pagination, errors, scoped foreign keys."""
+"""API plumbing shared by every app: permissions, pagination, errors, scoped foreign keys and filters,
+the serializer base that never writes and the mixin of every viewset."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -106,7 +108,7 @@ class HasCapability(permissions.BasePermission):
     rules); the services check the same capability again, with the object's scope.
     """
 
-    message = "Your role does not allow this."
+    message = _("Your role does not allow this.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         action = "update" if view.action == "partial_update" else view.action
