@@ -299,7 +299,7 @@ def call(client: APIClient, endpoint: Endpoint, action: str, w: Any):
 
 
 @pytest.mark.parametrize(("endpoint", "action"), CASES)
-def test_permission_matrix(world, endpoint, action):
+def test_each_person_gets_exactly_what_their_role_allows(world, endpoint, action):
     """One row of the matrix: each person in turn, every request rolled back before the next."""
     expected = dict(zip(PEOPLE, map(int, endpoint.expect[action].split()), strict=True))
     answered, broken = {}, {}
