@@ -506,6 +506,17 @@ def test_a_churn_without_a_reason_shows_the_field_error(client, alice, acme):
     assert Account.objects.get(pk=acme.pk).status == AccountStatus.ONBOARDING
 
 
+def test_a_stale_status_change_shows_the_conflict_and_saves_nothing(client, alice, carol, acme):
+    stale = acme.version
+    account_update(actor=carol, account=Account.objects.get(pk=acme.pk), data={"industry": "Steel"})
+    client.force_login(alice)
+    response = client.post(reverse("accounts:status", args=[acme.pk]), {"to_status": "active", "version": stale})
+    assert response.status_code == 409
+    assert "Someone else saved this record" in text(response)
+    assert 'href="#status"' in text(response)
+    assert Account.objects.get(pk=acme.pk).status == AccountStatus.ONBOARDING
+
+
 def test_a_specialist_cannot_change_the_status(client, sam, acme):
     client.force_login(sam)
     response = client.post(reverse("accounts:status", args=[acme.pk]), {"to_status": "active", "version": acme.version})

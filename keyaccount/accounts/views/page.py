@@ -46,6 +46,15 @@ if TYPE_CHECKING:
 
 # --- the account page -------------------------------------------------------------------------------
 
+SECTION_OF = {
+    "status_form": "status",
+    "owner_form": "team",
+    "team_form": "team",
+    "force_form": "context",
+    "goal_form": "context",
+    "onboarding_form": "onboarding",
+}
+
 
 def _may(actor: User, account: Account) -> dict[str, bool]:
     """What the actor may change on this account (each check is one query, or none when the role can't)."""
@@ -108,6 +117,8 @@ def account_page(
         context["history"] = account_history(actor, account)
 
     forms = forms or {}
+    # A refused section form: say so at the top, the page is long and the form is further down.
+    context["error_section"] = next((SECTION_OF[name] for name in forms if name in SECTION_OF), None)
     if may["edit"]:
         context["status_form"] = forms.get("status_form") or StatusChangeForm(account=account)
         context["force_form"] = forms.get("force_form") or DrivingForceForm(prefix="force")
