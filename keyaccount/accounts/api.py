@@ -525,7 +525,8 @@ class OnboardingItemSerializer(ServiceModelSerializer):
         model = OnboardingItem
         fields = ["id", "account", "title", "position", "done", "done_at", "done_by", "created_at"]
         read_only_fields = ["done_at", "done_by", "created_at"]
-        extra_kwargs = {"position": {"required": False}}
+        # An explicit bound keeps the schema the same on SQLite and PostgreSQL.
+        extra_kwargs = {"position": {"required": False, "min_value": 0, "max_value": 32767}}
 
     def to_representation(self, instance: OnboardingItem) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,7 +37,9 @@ def sort_accounts(qs: QuerySet[Account], ordering: str) -> tuple[QuerySet[Accoun
     if key not in SORTS:
         ordering, key = "name", "name"
     descending = ordering.startswith("-")
-    fields = [f"-{f}" if descending and i == 0 else f for i, f in enumerate(SORTS[key])]
+    # Accounts without an owner sort last both ways, the same on SQLite and PostgreSQL.
+    first = F(SORTS[key][0])
+    fields = [first.desc(nulls_last=True) if descending else first.asc(nulls_last=True), *SORTS[key][1:]]
     return qs.annotate(status_rank=_STATUS_RANK, tier_rank=_TIER_RANK).order_by(*fields, "pk"), ordering
 
 
