@@ -246,24 +246,28 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         return self._account_response(account)
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ServiceModelSerializer):
     class Meta:
         model = Tag
         fields = ["id", "name"]
-        read_only_fields = fields
+        read_only_fields = ["id"]
 
 
 @extend_schema(tags=["accounts"])
-class TagViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """The organization's account tags (their names are what `tags` of an account takes)."""
+class TagViewSet(ServiceViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The organization's account tags (their names are what `tags` of an account takes); editors add new ones."""
 
     serializer_class = TagSerializer
     search_fields = ["name"]
     ordering_fields = ["name"]
     ordering = ["name"]
+    capabilities = {"create": "edit_account"}
 
     def get_queryset(self):
         return tags_of(self.request.user)
+
+    def perform_create(self, serializer: TagSerializer) -> None:
+        self.written(serializer, services.tag_create(actor=self.request.user, name=serializer.validated_data["name"]))
 
 
 # --- account team -----------------------------------------------------------------------------------

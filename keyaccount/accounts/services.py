@@ -309,6 +309,20 @@ def account_delete(*, actor: User, account: Account) -> None:
     account.delete()
 
 
+@transaction.atomic
+def tag_create(*, actor: User, name: str) -> Tag:
+    """A new label for accounts; a tag of the same name (any case) is refused on the name field."""
+    membership = require(actor, "edit_account")
+    name = name.strip()
+    tag = Tag(organization_id=membership.organization_id, name=name)
+    if Tag.objects.filter(organization_id=membership.organization_id, name__iexact=name).exists():
+        raise ValidationError({"name": _("A tag with this name already exists.")})
+    full_clean(tag)
+    tag.save()
+    audit_create(actor=actor, instance=tag, fields=["name"], account_id=None)
+    return tag
+
+
 # --- account team -----------------------------------------------------------------------------------
 
 

@@ -237,3 +237,14 @@ def test_a_failed_write_leaves_no_audit_event(alice, acme):
         account_update(actor=alice, account=acme, data={"website": "not a url"})
     assert not AuditEvent.objects.exists()
     assert Account.objects.get(pk=acme.pk).version == acme.version
+
+
+def test_a_tag_name_is_unique_in_the_organization_whatever_the_case(alice, mallory):
+    from keyaccount.accounts.services import tag_create
+
+    tag_create(actor=alice, name="E-commerce")
+    with pytest.raises(ValidationError) as e:
+        tag_create(actor=alice, name="e-commerce ")
+    assert "name" in e.value.error_dict
+    assert tag_create(actor=mallory, name="e-commerce").name == "e-commerce"
+    assert AuditEvent.objects.filter(object_type="accounts.tag", action="create").count() == 2

@@ -243,9 +243,11 @@ ENDPOINTS = [
     Endpoint(
         "tags",
         target=lambda w: w.tag,
+        create=lambda w: {"name": "holding"},
         expect={
             "list": "    401  200  200  200  200  200  200  200  200  200",
             "retrieve": "401  200  200  200  200  200  200  200  200  404",
+            "create": "  401  201  201  201  403  403  201  201  403  201",
         },
     ),
     Endpoint(

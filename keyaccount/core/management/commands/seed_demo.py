@@ -33,10 +33,10 @@ from keyaccount.accounts.services import (
     goal_revise,
     handover_save,
     onboarding_item_update,
+    tag_create,
     team_member_add,
 )
 from keyaccount.contacts.services import contact_create, contact_role_add
-from keyaccount.core.audit import audit_create
 from keyaccount.core.management.commands import _demo_data as d
 from keyaccount.tenancy.models import Membership, Organization, Role, User
 from keyaccount.tenancy.services import member_create, organization_create
@@ -607,15 +607,6 @@ class Planner:
 # --- writing through the services ---------------------------------------------------------------
 
 
-def _tag_create(*, actor: User, organization: Organization, name: str) -> Tag:
-    """A tag with its audit event (the accounts app has no tag service yet)."""
-    tag = Tag(organization=organization, name=name)
-    tag.full_clean()
-    tag.save()
-    audit_create(actor=actor, instance=tag, fields=["name"], account_id=None)
-    return tag
-
-
 class Writer:
     """Writes a plan through the services, acting as the people who would do each thing."""
 
@@ -647,7 +638,7 @@ class Writer:
             self.users[f"{person.prefix}{person.n}"] = membership.user
             admin = admin or membership.user
         head = self.users["head1"]
-        tags = {name: _tag_create(actor=head, organization=org, name=name) for name in d.TAGS}
+        tags = {name: tag_create(actor=head, name=name) for name in d.TAGS}
         for plan in self.plan.accounts:
             self.write_account(plan, tags)
         for link in self.plan.links:
