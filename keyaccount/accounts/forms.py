@@ -63,6 +63,12 @@ class AccountForm(forms.ModelForm):
     """The account's profile. Bound to a copy of the account: the service, not the form, changes the record."""
 
     version = version_field()
+    new_tags = forms.CharField(
+        label=_("New tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate several with commas; a tag that exists already is reused."),
+    )
 
     class Meta:
         model = Account
@@ -89,6 +95,15 @@ class AccountForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in ACCOUNT_FIELDS}
         data["tags"] = list(data["tags"] or [])
         return data
+
+    def new_tag_names(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data.get("new_tags", "").split(",") if name.strip()]
+
+    def clean_new_tags(self) -> str:
+        value = self.cleaned_data.get("new_tags", "")
+        if any(len(name.strip()) > 50 for name in value.split(",")):
+            raise forms.ValidationError(_("A tag is at most 50 characters."))
+        return value
 
 
 class AccountCreateForm(AccountForm):

@@ -154,6 +154,7 @@ def account_create(
     owner: User | None = None,
     tags: list[Tag] | None = None,
     status: str = AccountStatus.ONBOARDING,
+    new_tags: list[str] | None = None,
     **fields: Any,
 ) -> Account:
     """Open a client account. An account manager who creates it becomes its owner and account manager;
@@ -174,6 +175,7 @@ def account_create(
     _check_unique_name(account)  # before full_clean, whose constraint check would not name the field
     full_clean(account)
     account.save()
+    tags = _with_new_tags(actor, list(tags or []), new_tags)
     if tags:
         _check_same_org(membership.organization_id, tags=tags)
         account.tags.set(tags)
@@ -197,10 +199,19 @@ def account_create(
 
 @transaction.atomic
 def account_update(
-    *, actor: User, account: Account, data: dict[str, Any], expected_version: int | None = None
+    *,
+    actor: User,
+    account: Account,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    new_tags: list[str] | None = None,
 ) -> Account:
-    """Change the account's profile; a stale `expected_version` is refused (ConflictError)."""
+    """Change the account's profile; a stale `expected_version` is refused (ConflictError).
+    `new_tags` names tags to add, created when the organization has none of that name."""
     _check_editable(actor, account)
+    if new_tags:
+        current = data["tags"] if "tags" in data else list(account.tags.all())
+        data = {**data, "tags": _with_new_tags(actor, list(current), new_tags)}
     if "parent" in data:
         _check_parent(account, data["parent"])
     if data.get("tags"):
@@ -321,6 +332,19 @@ def tag_create(*, actor: User, name: str) -> Tag:
     tag.save()
     audit_create(actor=actor, instance=tag, fields=["name"], account_id=None)
     return tag
+
+
+def _with_new_tags(actor: User, tags: list[Tag], new_tags: list[str] | None) -> list[Tag]:
+    """`tags` plus the named ones: an existing tag of that name (any case) is reused, else created."""
+    if not new_tags:
+        return tags
+    membership = require(actor, "edit_account")
+    for name in {n.strip() for n in new_tags or [] if n.strip()}:
+        existing = Tag.objects.filter(organization_id=membership.organization_id, name__iexact=name).first()
+        tag = existing or tag_create(actor=actor, name=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
 
 
 # --- account team -----------------------------------------------------------------------------------

@@ -627,3 +627,38 @@ def test_a_driving_force_without_its_change_shows_the_field_error(client, alice,
     )
     assert response.context["force_form"].errors["change"]
     assert not DrivingForce.objects.exists()
+
+
+def test_new_tags_typed_in_the_form_are_created_once_and_put_on_the_account(client, alice, acme, org):
+    from keyaccount.accounts.models import Tag
+
+    Tag.objects.create(organization=org, name="Retail")
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:edit", args=[acme.pk]),
+        {
+            "name": "Acme",
+            "kind": "b2b",
+            "currency": "RUB",
+            "tier": "standard",
+            "version": acme.version,
+            "new_tags": "retail, Holding, holding",
+        },
+    )
+    assert response.status_code == 302
+    assert sorted(acme.tags.values_list("name", flat=True)) == ["Holding", "Retail"]
+    assert Tag.objects.filter(organization=org).count() == 2
+
+
+def test_new_tags_are_not_kept_when_the_edit_is_refused(client, alice, carol, acme, org):
+    from keyaccount.accounts.models import Tag
+
+    stale = acme.version
+    account_update(actor=carol, account=Account.objects.get(pk=acme.pk), data={"industry": "Steel"})
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:edit", args=[acme.pk]),
+        {"name": "Acme", "kind": "b2b", "currency": "RUB", "tier": "standard", "version": stale, "new_tags": "VIP"},
+    )
+    assert response.status_code == 409
+    assert not Tag.objects.filter(organization=org, name="VIP").exists()

@@ -52,7 +52,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         form = AccountCreateForm(request.POST, actor=actor)
         if form.is_valid():
             data = form.service_data()
-            account, status = run_service(form, services.account_create, actor=actor, **data)
+            account, status = run_service(
+                form, services.account_create, actor=actor, new_tags=form.new_tag_names(), **data
+            )
             if account is not None:
                 messages.success(request, _("The account was created."))
                 return redirect(detail_url(account))
@@ -76,6 +78,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 account=copy.copy(account),
                 data=form.service_data(),
                 expected_version=form.cleaned_data["version"],
+                new_tags=form.new_tag_names(),
             )
             if not status:
                 messages.success(request, _("The account was saved."))
