@@ -18,6 +18,7 @@ from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require
 from keyaccount.core.services import full_clean
+from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.tenancy.models import Invitation, Membership, Organization, Role, User
 
 if TYPE_CHECKING:
@@ -118,8 +119,7 @@ def invitation_create(
     audit_create(actor=actor, instance=invitation, fields=["email", "role"], account_id=None)
     from keyaccount.tenancy.tasks import send_invitation_email
 
-    url = accept_url(invitation)
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, url))
+    enqueue_with_change(send_invitation_email, invitation.pk, accept_url(invitation))
     return invitation
 
 
