@@ -339,7 +339,13 @@ def _with_new_tags(actor: User, tags: list[Tag], new_tags: list[str] | None) -> 
     if not new_tags:
         return tags
     membership = require(actor, "edit_account")
-    for name in {n.strip() for n in new_tags or [] if n.strip()}:
+    seen: set[str] = set()
+    for raw in new_tags:
+        # The first spelling typed wins; a later one that differs only in case is the same tag.
+        name = raw.strip()
+        if not name or name.lower() in seen:
+            continue
+        seen.add(name.lower())
         existing = Tag.objects.filter(organization_id=membership.organization_id, name__iexact=name).first()
         tag = existing or tag_create(actor=actor, name=name)
         if tag not in tags:
