@@ -17,6 +17,7 @@ from keyaccount.contacts import services
 from keyaccount.contacts.filtersets import ContactFilterSet
 from keyaccount.contacts.models import Attitude, Contact, ContactAccountRole, DecisionRole
 from keyaccount.contacts.selectors import contact_roles_visible_to, contacts_visible_to
+from keyaccount.contacts.services import CONTACT_FIELDS
 from keyaccount.core.api import (
     IdFilter,
     ScopedPrimaryKeyRelatedField,
@@ -47,31 +48,7 @@ class ContactSerializer(VersionedSerializerMixin, ServiceModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "account",
-            "name",
-            "title",
-            "email",
-            "phones",
-            "messengers",
-            "decision_role",
-            "attitude",
-            "influence",
-            "reports_to",
-            "preferred_channel",
-            "cadence_days",
-            "is_urgent_contact",
-            "boss",
-            "reporting_goals",
-            "motivation",
-            "personal_notes",
-            "left_on",
-            "has_left",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "account", *CONTACT_FIELDS, "has_left", "version", "created_at", "updated_at"]
         read_only_fields = ["has_left", "created_at", "updated_at"]
 
 
