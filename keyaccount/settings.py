@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "keyaccount.tenancy",
     "keyaccount.accounts",
     "keyaccount.contacts",
+    "keyaccount.work",
+    "keyaccount.comms",
+    "keyaccount.notifications",
 ]
 
 MIDDLEWARE = [

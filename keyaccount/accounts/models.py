@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +116,20 @@ class Account(TenantModel, VersionedModel):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="accounts", verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
+    cadence_days = models.PositiveIntegerField(
+        _("default contact cadence (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("How often to be in touch with this client's people unless a contact has their own cadence."),
+    )
+    response_target_hours = models.PositiveIntegerField(
+        _("response target (business hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_("How soon a request must be answered, in the organization's business hours."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -81,3 +81,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_repr}"
+
+
+class PeriodicJobRun(models.Model):
+    """A claimed slot of a periodic job: the unique row is what makes a slot fire exactly once."""
+
+    job = models.CharField(_("job"), max_length=100)
+    slot_at = models.DateTimeField(_("slot"))
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slot_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot_at"], name="periodic_job_slot_unique")]
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot_at.isoformat()}"

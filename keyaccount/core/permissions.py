@@ -37,6 +37,17 @@ CAPABILITIES: dict[str, set[str]] = {
     "delete_account": {Role.ADMIN, Role.HEAD},
     "edit_settings": {Role.ADMIN},
     "invite": {Role.ADMIN},
+    # The working loop: requests, tasks, projects, interactions.
+    "see_requests": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "manage_requests": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "see_tasks": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST},
+    "manage_tasks": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "work_tasks": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST},
+    "see_projects": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
+    "manage_projects": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "see_interactions": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
+    "log_interactions": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "manage_catalogue": {Role.ADMIN},
 }
 
 
@@ -78,6 +89,14 @@ def _team_account_ids(membership: Membership):
     ).values("account_id")
 
 
+def _assigned_task_account_ids(membership: Membership):
+    from keyaccount.work.models import Task
+
+    return Task.objects.filter(organization_id=membership.organization_id, assignee_id=membership.user_id).values(
+        "account_id"
+    )
+
+
 def _sold_account_ids(membership: Membership):
     from keyaccount.accounts.models import HandoverBrief
 
@@ -94,6 +113,12 @@ def visible_accounts_q(actor: User | None, prefix: str = "") -> Q:
     org = Q(**{f"{prefix}organization_id": membership.organization_id})
     if membership.role in ORG_WIDE:
         return org
+    if membership.role == Role.SPECIALIST:
+        # Their tasks' accounts, and the accounts whose team they are on.
+        return org & (
+            Q(**{f"{prefix}pk__in": _team_account_ids(membership)})
+            | Q(**{f"{prefix}pk__in": _assigned_task_account_ids(membership)})
+        )
     if membership.role in TEAM_BASED:
         return org & Q(**{f"{prefix}pk__in": _team_account_ids(membership)})
     if membership.role == Role.SALES:
@@ -148,3 +173,20 @@ def visible_users_q(actor: User | None) -> Q:
             return Q(pk=membership.user_id)
         return NOTHING
     return Q(membership__organization_id=membership.organization_id, is_active=True)
+
+
+def visible_tasks_q(actor: User | None) -> Q:
+    """Tasks: a specialist sees the tasks assigned to them; the account side sees their accounts' tasks."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CAPABILITIES["see_tasks"]:
+        return NOTHING
+    if membership.role == Role.SPECIALIST:
+        return Q(organization_id=membership.organization_id, assignee_id=membership.user_id)
+    return visible_accounts_q(actor, "account__")
+
+
+def scoped_to_accounts_q(actor: User | None, capability: str) -> Q:
+    """Rows of an account-owned model (requests, projects, interactions) the actor may see under `capability`."""
+    if not can(actor, capability):
+        return NOTHING
+    return visible_accounts_q(actor, "account__")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import zoneinfo
 
@@ -21,6 +22,19 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     default_currency = models.CharField(_("default currency"), max_length=3, default="RUB")
+    timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default=settings.TIME_ZONE)
+    workday_starts = models.TimeField(_("working day starts"), default=datetime.time(9, 0))
+    workday_ends = models.TimeField(_("working day ends"), default=datetime.time(18, 0))
+    workdays = models.CharField(
+        _("working days"),
+        max_length=20,
+        default="1,2,3,4,5",
+        help_text=_("ISO weekdays, 1 = Monday … 7 = Sunday, separated by commas."),
+    )
+    default_response_target_hours = models.PositiveIntegerField(
+        _("default response target (business hours)"), default=8
+    )
+    default_cadence_days = models.PositiveIntegerField(_("default contact cadence (days)"), default=14)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -30,6 +44,25 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Holiday(models.Model):
+    """A day off in the organization's calendar: business-hour targets skip it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("organization")
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["organization", "date"], name="holiday_unique_date")]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -56,6 +89,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default=settings.TIME_ZONE)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    calendar_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
