@@ -1,0 +1,275 @@
+"""Reads of the delivery side, always through the actor's visibility, with what lists show prefetched."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import TYPE_CHECKING, NamedTuple
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from keyaccount.core.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
+from keyaccount.work.models import (
+    OPEN_TASK_STATUSES,
+    PRIORITY_RANK,
+    Project,
+    ProjectGoal,
+    Request,
+    RequestStatus,
+    Service,
+    Task,
+    TaskChecklistItem,
+    TaskComment,
+    TaskDueChange,
+    TaskStatusChange,
+)
+
+if TYPE_CHECKING:
+    from keyaccount.tenancy.models import User
+
+# A task is "due soon" when its deadline is within this window.
+DUE_SOON = datetime.timedelta(hours=24)
+
+
+def _get(qs: QuerySet, pk: object):  # type: ignore[type-arg]
+    """One row of a scoped queryset or 404 (another organization's id answers like a missing one)."""
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- service catalogue ------------------------------------------------------------------------------
+
+
+def services_of(actor: User | None) -> QuerySet[Service]:
+    """The organization's service catalogue (everyone in it may read it)."""
+    membership = membership_of(actor)
+    if membership is None:
+        return Service.objects.none()
+    return Service.objects.filter(organization_id=membership.organization_id)
+
+
+def service_get_for(actor: User | None, pk: object) -> Service:
+    return _get(services_of(actor), pk)
+
+
+# --- projects ---------------------------------------------------------------------------------------
+
+
+def projects_visible_to(actor: User | None) -> QuerySet[Project]:
+    """Projects of the accounts the actor sees, with service, team and goals prefetched."""
+    return (
+        Project.objects.filter(scoped_to_accounts_q(actor, "see_projects"))
+        .select_related("account", "service")
+        .prefetch_related("team", "goals")
+    )
+
+
+def project_get_for(actor: User | None, pk: object) -> Project:
+    return _get(projects_visible_to(actor), pk)
+
+
+def project_goals_visible_to(actor: User | None) -> QuerySet[ProjectGoal]:
+    if not can(actor, "see_projects"):
+        return ProjectGoal.objects.none()
+    return ProjectGoal.objects.filter(visible_accounts_q(actor, "project__account__")).select_related(
+        "project", "project__account"
+    )
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+def _with_request_flags(qs: QuerySet[Request], now: datetime.datetime | None = None) -> QuerySet[Request]:
+    """`over_target`: still waiting for triage after the answer was due."""
+    now = now or timezone.now()
+    return qs.annotate(
+        over_target=ExpressionWrapper(Q(status=RequestStatus.NEW, response_due_at__lt=now), output_field=BooleanField())
+    )
+
+
+def requests_visible_to(actor: User | None) -> QuerySet[Request]:
+    """Client requests of the accounts the actor sees (the account side only), with `over_target`."""
+    qs = Request.objects.filter(scoped_to_accounts_q(actor, "see_requests")).select_related(
+        "account", "contact", "project", "logged_by", "triaged_by"
+    )
+    return _with_request_flags(qs).prefetch_related(Prefetch("tasks", queryset=Task.objects.only("id", "request_id")))
+
+
+def request_get_for(actor: User | None, pk: object) -> Request:
+    return _get(requests_visible_to(actor), pk)
+
+
+def requests_waiting(actor: User | None) -> QuerySet[Request]:
+    """Requests waiting for triage, the most urgent answer first; `over_target` marks those already late."""
+    return requests_visible_to(actor).filter(status=RequestStatus.NEW).order_by("response_due_at", "received_at", "id")
+
+
+def request_filter_stats(actor: User | None, account_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per account: how many requests were rejected, quoted, accepted and are waiting (the AM's filtering work)."""
+    rows = (
+        Request.objects.filter(scoped_to_accounts_q(actor, "see_requests"), account_id__in=list(account_ids))
+        .values("account_id")
+        .annotate(
+            rejected=Count("id", filter=Q(status=RequestStatus.REJECTED)),
+            quoted=Count("id", filter=Q(status=RequestStatus.QUOTED)),
+            accepted=Count("id", filter=Q(status=RequestStatus.ACCEPTED)),
+            waiting=Count("id", filter=Q(status=RequestStatus.NEW)),
+            total=Count("id"),
+        )
+        .order_by()
+    )
+    empty = {"rejected": 0, "quoted": 0, "accepted": 0, "waiting": 0, "total": 0}
+    stats = {account_id: dict(empty) for account_id in account_ids}
+    for row in rows:
+        stats[row.pop("account_id")] = row
+    return stats
+
+
+def requests_breaching_target(now: datetime.datetime) -> QuerySet[Request]:
+    """For the scheduler (no actor): requests still waiting after their answer was due, not yet notified."""
+    return Request.objects.filter(
+        status=RequestStatus.NEW, response_due_at__lt=now, breach_notified_at__isnull=True
+    ).select_related("account", "account__owner", "organization")
+
+
+# --- tasks ------------------------------------------------------------------------------------------
+
+
+def with_task_flags(qs: QuerySet[Task], now: datetime.datetime | None = None) -> QuerySet[Task]:
+    """`is_overdue` (open and past its deadline) and `is_due_soon` (open and due within 24 hours)."""
+    now = now or timezone.now()
+    return qs.annotate(
+        is_overdue=ExpressionWrapper(Q(status__in=OPEN_TASK_STATUSES, due_at__lt=now), output_field=BooleanField()),
+        is_due_soon=ExpressionWrapper(
+            Q(status__in=OPEN_TASK_STATUSES, due_at__gte=now, due_at__lte=now + DUE_SOON),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _checklist_count(done: bool | None = None) -> Coalesce:
+    items = TaskChecklistItem.objects.filter(task_id=OuterRef("pk"))
+    if done is not None:
+        items = items.filter(done_at__isnull=not done)
+    counted = items.order_by().values("task_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def priority_rank() -> Case:
+    """Urgent first: PRIORITY_RANK as a database expression, for ordering."""
+    return Case(*[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()], output_field=IntegerField())
+
+
+def tasks_visible_to(actor: User | None) -> QuerySet[Task]:
+    """Tasks the actor sees (a specialist: theirs), with the overdue/due-soon flags and checklist progress."""
+    qs = Task.objects.filter(visible_tasks_q(actor)).select_related(
+        "account", "project", "request", "assignee", "created_by"
+    )
+    return with_task_flags(qs).annotate(checklist_total=_checklist_count(), checklist_done=_checklist_count(done=True))
+
+
+def task_get_for(actor: User | None, pk: object) -> Task:
+    return _get(tasks_visible_to(actor), pk)
+
+
+def task_detail_for(actor: User | None, pk: object) -> Task:
+    """A task with everything its page shows: checklist, comments, status and deadline history."""
+    qs = tasks_visible_to(actor).prefetch_related(
+        "checklist",
+        Prefetch("comments", queryset=TaskComment.objects.select_related("author")),
+        Prefetch("status_changes", queryset=TaskStatusChange.objects.select_related("changed_by")),
+        Prefetch("due_changes", queryset=TaskDueChange.objects.select_related("changed_by")),
+    )
+    return _get(qs, pk)
+
+
+def _zone_of(user: User | None) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def hot_first(qs: QuerySet[Task], now: datetime.datetime | None = None) -> QuerySet[Task]:
+    """Overdue first, then by priority (urgent first), then the nearest deadline."""
+    now = now or timezone.now()
+    return qs.annotate(
+        _late=Case(When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        _rank=priority_rank(),
+    ).order_by("_late", "_rank", "due_at", "id")
+
+
+def tasks_for_day(
+    actor: User | None, day: datetime.date, assignee: User | None = None, now: datetime.datetime | None = None
+) -> QuerySet[Task]:
+    """'My day': the open tasks of `assignee` (the actor by default) that are overdue or due on `day`
+    (in the assignee's time zone), hot first."""
+    person = assignee or actor
+    if person is None:
+        return Task.objects.none()
+    now = now or timezone.now()
+    end_of_day = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=_zone_of(person))
+    qs = tasks_visible_to(actor).filter(
+        assignee_id=person.pk, status__in=OPEN_TASK_STATUSES, due_at__lt=end_of_day, due_at__isnull=False
+    )
+    return hot_first(qs, now)
+
+
+def open_tasks_of(actor: User | None, assignee: User | None = None) -> QuerySet[Task]:
+    """All open tasks of `assignee` (the actor by default), hot first; tasks without a deadline last."""
+    person = assignee or actor
+    if person is None:
+        return Task.objects.none()
+    return hot_first(tasks_visible_to(actor).filter(assignee_id=person.pk, status__in=OPEN_TASK_STATUSES))
+
+
+class TasksToRemind(NamedTuple):
+    due_soon: QuerySet[Task]
+    overdue: QuerySet[Task]
+
+
+def tasks_needing_reminder(now: datetime.datetime, window: datetime.timedelta = DUE_SOON) -> TasksToRemind:
+    """For the scheduler (no actor): open tasks due within `window` whose due-soon reminder is not sent,
+    and open tasks past their deadline whose overdue reminder is not sent. Claim each one with
+    `services.task_claim_reminder` before notifying, so a reminder fires once."""
+    base = Task.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__isnull=False).select_related(
+        "account", "account__owner", "assignee", "organization"
+    )
+    return TasksToRemind(
+        due_soon=base.filter(due_at__gte=now, due_at__lte=now + window, due_soon_notified_at__isnull=True),
+        overdue=base.filter(due_at__lt=now, overdue_notified_at__isnull=True),
+    )
+
+
+def checklist_items_visible_to(actor: User | None) -> QuerySet[TaskChecklistItem]:
+    return TaskChecklistItem.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related("task")
+
+
+def task_comments_visible_to(actor: User | None) -> QuerySet[TaskComment]:
+    return TaskComment.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related(
+        "task", "author"
+    )
+
+
+def status_changes_of_tasks_visible_to(actor: User | None) -> QuerySet[TaskStatusChange]:
+    return TaskStatusChange.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related(
+        "changed_by"
+    )
