@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from keyaccount.accounts import api as accounts_api
+from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
 from keyaccount.tenancy import api as tenancy_api
 
@@ -24,6 +25,8 @@ router.register("status-changes", accounts_api.StatusChangeViewSet, basename="st
 router.register("audit-events", accounts_api.AuditEventViewSet, basename="audit-event")
 router.register("contacts", contacts_api.ContactViewSet, basename="contact")
 router.register("contact-roles", contacts_api.ContactRoleViewSet, basename="contact-role")
+router.register("interactions", comms_api.InteractionViewSet, basename="interaction")
+router.register("contacts-due", comms_api.DueContactViewSet, basename="contact-due")
 router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 

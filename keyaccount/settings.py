@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "keyaccount.tenancy.models.Role",
         "TeamRoleEnum": "keyaccount.accounts.models.TeamRole",
         "DecisionRoleEnum": "keyaccount.contacts.models.DecisionRole",
+        "InteractionKindEnum": "keyaccount.comms.models.InteractionKind",
     },
 }
 

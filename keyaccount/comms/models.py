@@ -59,7 +59,12 @@ class Interaction(TenantModel, VersionedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="interactions", verbose_name=_("our participants")
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("logged by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
     follow_up_task = models.ForeignKey(
         "work.Task",

@@ -25,6 +25,7 @@ from keyaccount.accounts.models import (
     Tag,
     TeamRole,
 )
+from keyaccount.comms.models import Interaction
 from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
@@ -44,6 +45,23 @@ def _account(w: Any) -> Any:
 
 def _user(w: Any, role: str = Role.SPECIALIST) -> Any:
     return member(w.org, role, f"person{next(serial)}")
+
+
+def _interaction(w: Any) -> Any:
+    """A held call with everything a list row shows: participants on both sides, who logged it, a follow-up."""
+    interaction = Interaction.objects.create(
+        organization=w.org,
+        account=w.acme,
+        kind="call",
+        occurred_at=timezone.now() - datetime.timedelta(hours=next(serial)),
+        logged_by=w.alice,
+        follow_up=Interaction.objects.create(
+            organization=w.org, account=w.acme, kind="meeting", state="planned", occurred_at=timezone.now()
+        ),
+    )
+    interaction.contacts.set([w.boss, ContactFactory(account=w.acme)])
+    interaction.users.set([w.alice, w.carol])
+    return interaction
 
 
 BUILDERS: dict[str, Callable[[Any], Any]] = {
@@ -80,6 +98,8 @@ BUILDERS: dict[str, Callable[[Any], Any]] = {
         changes={"notes": ["", "x"]},
     ),
     "users": _user,
+    "interactions": _interaction,
+    "contacts-due": lambda w: ContactFactory(account=w.acme, cadence_days=7),
     "invitations": lambda w: Invitation.objects.create(
         organization=w.org,
         email=f"new{next(serial)}@demo-agency.example",
@@ -141,6 +161,8 @@ ACCOUNT_FILTERED = [
     "onboarding-items",
     "status-changes",
     "audit-events",
+    "interactions",
+    "contacts-due",
 ]
 
 

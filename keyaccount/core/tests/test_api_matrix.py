@@ -37,6 +37,7 @@ from keyaccount.accounts.models import (
     Tag,
     TeamRole,
 )
+from keyaccount.comms.models import Interaction
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
@@ -54,6 +55,7 @@ EVERY_MODEL = [
     Tag,
     Contact,
     ContactAccountRole,
+    Interaction,
     AuditEvent,
     Invitation,
     Membership,
@@ -105,6 +107,14 @@ def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, g
             expires_at=timezone.now() + datetime.timedelta(days=7),
         ),
         tag=Tag.objects.create(organization=org, name="e-commerce"),
+        planned_call=Interaction.objects.create(
+            organization=org,
+            account=acme,
+            kind="call",
+            state="planned",
+            occurred_at=timezone.now() + datetime.timedelta(days=2),
+            subject="Monthly report call",
+        ),
     )
 
 
@@ -160,6 +170,36 @@ ENDPOINTS = [
             "create": "  401  201  400  201  403  400  201  201  403  400",
             "update": "  401  200  404  200  403  200  200  200  403  404",
             "delete": "  401  204  404  204  403  204  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "interactions",
+        target=lambda w: w.planned_call,
+        create=lambda w: {
+            "account": w.acme.pk,
+            "kind": "call",
+            "occurred_at": "2026-03-01T10:00:00+03:00",
+            "contacts": [w.ivan.pk],
+            "summary": "Agreed the March plan",
+        },
+        update=lambda w: {"subject": "Quarterly review"},
+        actions={"complete": lambda w: {"summary": "Went well", "sentiment": 1}, "cancel": lambda w: {}},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  201  201  201  403  400",
+            "update": "  401  200  404  200  403  200  200  200  403  404",
+            "delete": "  401  204  404  204  403  204  204  204  403  404",
+            "complete": "401  200  404  200  403  200  200  200  403  404",
+            "cancel": "  401  200  404  200  403  200  200  200  403  404",
+        },
+    ),
+    Endpoint(
+        "contacts-due",
+        target=lambda w: w.ivan,
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  404  200  200  200  404  404",
         },
     ),
     Endpoint(
