@@ -193,6 +193,8 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Keyaccount <noreply@keyaccount.localhost>")
+# The address people open Keyaccount at: links in emails sent by background jobs start with it.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 TASKS = {
     "default": {
