@@ -12,6 +12,7 @@ from keyaccount.accounts import api as accounts_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
 from keyaccount.tenancy import api as tenancy_api
+from keyaccount.work import api as work_api
 
 router = DefaultRouter()
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
@@ -27,6 +28,13 @@ router.register("contacts", contacts_api.ContactViewSet, basename="contact")
 router.register("contact-roles", contacts_api.ContactRoleViewSet, basename="contact-role")
 router.register("interactions", comms_api.InteractionViewSet, basename="interaction")
 router.register("contacts-due", comms_api.DueContactViewSet, basename="contact-due")
+router.register("services", work_api.ServiceViewSet, basename="service")
+router.register("projects", work_api.ProjectViewSet, basename="project")
+router.register("project-goals", work_api.ProjectGoalViewSet, basename="project-goal")
+router.register("requests", work_api.RequestViewSet, basename="request")
+router.register("tasks", work_api.TaskViewSet, basename="task")
+router.register("task-checklist-items", work_api.TaskChecklistItemViewSet, basename="task-checklist-item")
+router.register("task-comments", work_api.TaskCommentViewSet, basename="task-comment")
 router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 

@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "keyaccount.tenancy.models.Role",
         "TeamRoleEnum": "keyaccount.accounts.models.TeamRole",
         "DecisionRoleEnum": "keyaccount.contacts.models.DecisionRole",
+        "CurrencyEnum": "keyaccount.core.money.Currency",
+        "TaskStatusEnum": "keyaccount.work.models.TaskStatus",
+        "RequestStatusEnum": "keyaccount.work.models.RequestStatus",
+        "RejectReasonEnum": "keyaccount.work.models.RejectReason",
         "InteractionKindEnum": "keyaccount.comms.models.InteractionKind",
     },
 }

@@ -757,6 +757,16 @@ def task_checklist_toggle(*, actor: User, item: TaskChecklistItem, done: bool | 
 
 
 @transaction.atomic
+def task_checklist_update(*, actor: User, item: TaskChecklistItem, data: dict[str, Any]) -> TaskChecklistItem:
+    """Rename or reorder a step (ticking it is `task_checklist_toggle`)."""
+    _check_account(actor, item.task.account, "manage_tasks")
+    if "title" in data:
+        data = {**data, "title": (data["title"] or "").strip()}
+    apply_update(actor=actor, instance=item, data=data, editable=["title", "position"], account_id=item.task.account_id)
+    return item
+
+
+@transaction.atomic
 def task_checklist_delete(*, actor: User, item: TaskChecklistItem) -> None:
     _check_account(actor, item.task.account, "manage_tasks")
     audit_delete(actor=actor, instance=item, fields=["task", "title"], account_id=item.task.account_id)

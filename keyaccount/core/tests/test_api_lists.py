@@ -30,6 +30,7 @@ from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
 from keyaccount.tenancy.models import Invitation, Role
+from keyaccount.work.models import Project, ProjectGoal, Request, Service, Task, TaskChecklistItem, TaskComment
 
 serial = count()
 
@@ -62,6 +63,53 @@ def _interaction(w: Any) -> Any:
     interaction.contacts.set([w.boss, ContactFactory(account=w.acme)])
     interaction.users.set([w.alice, w.carol])
     return interaction
+
+
+def _project(w: Any) -> Any:
+    """A project of acme with what a row shows: service, team, goals."""
+    n = next(serial)
+    service = Service.objects.create(organization=w.org, name=f"Service {n}")
+    project = Project.objects.create(organization=w.org, account=w.acme, name=f"Project {n}", service=service)
+    project.team.set([w.alice, w.carol])
+    ProjectGoal.objects.create(organization=w.org, project=project, description="Top-10")
+    return project
+
+
+def _request(w: Any) -> Any:
+    """A triaged request with its contact, project, people and a task made from it."""
+    now = timezone.now()
+    request = Request.objects.create(
+        organization=w.org,
+        account=w.acme,
+        project=_project(w),
+        contact=w.boss,
+        channel="email",
+        text="Add a banner",
+        received_at=now,
+        logged_by=w.alice,
+        status="accepted",
+        triaged_at=now,
+        triaged_by=w.alice,
+    )
+    Task.objects.create(organization=w.org, account=w.acme, request=request, title="Banner")
+    return request
+
+
+def _task(w: Any) -> Any:
+    """A task with project, request, assignee, author and a checklist."""
+    request = _request(w)
+    task = Task.objects.create(
+        organization=w.org,
+        account=w.acme,
+        project=request.project,
+        request=request,
+        title="Meta tags",
+        assignee=w.alice,
+        created_by=w.carol,
+        due_at=timezone.now() + datetime.timedelta(hours=3),
+    )
+    TaskChecklistItem.objects.create(organization=w.org, task=task, title="Titles", done_at=timezone.now())
+    return task
 
 
 BUILDERS: dict[str, Callable[[Any], Any]] = {
@@ -97,6 +145,13 @@ BUILDERS: dict[str, Callable[[Any], Any]] = {
         account=w.acme,
         changes={"notes": ["", "x"]},
     ),
+    "services": lambda w: Service.objects.create(organization=w.org, name=f"Service {next(serial)}"),
+    "projects": _project,
+    "project-goals": lambda w: ProjectGoal.objects.create(organization=w.org, project=_project(w), description="x"),
+    "requests": _request,
+    "tasks": _task,
+    "task-checklist-items": lambda w: TaskChecklistItem.objects.create(organization=w.org, task=_task(w), title="x"),
+    "task-comments": lambda w: TaskComment.objects.create(organization=w.org, task=_task(w), author=w.alice, text="x"),
     "users": _user,
     "interactions": _interaction,
     "contacts-due": lambda w: ContactFactory(account=w.acme, cadence_days=7),
@@ -161,6 +216,9 @@ ACCOUNT_FILTERED = [
     "onboarding-items",
     "status-changes",
     "audit-events",
+    "projects",
+    "requests",
+    "tasks",
     "interactions",
     "contacts-due",
 ]

@@ -42,6 +42,17 @@ from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
 from keyaccount.tenancy.models import Invitation, Membership, Role, User
+from keyaccount.work.models import (
+    Project,
+    ProjectGoal,
+    Request,
+    Service,
+    Task,
+    TaskChecklistItem,
+    TaskComment,
+    TaskDueChange,
+    TaskStatusChange,
+)
 
 PEOPLE = ["anonymous", "alice", "bob", "ann", "sam", "sally", "carol", "dave", "clint", "mallory"]
 EVERY_MODEL = [
@@ -60,7 +71,52 @@ EVERY_MODEL = [
     Invitation,
     Membership,
     User,
+    Service,
+    Project,
+    ProjectGoal,
+    Request,
+    Task,
+    TaskStatusChange,
+    TaskDueChange,
+    TaskChecklistItem,
+    TaskComment,
 ]
+
+
+def work_records(org: Any, acme: Any, alice: Any, sam: Any) -> dict[str, Any]:
+    """acme's delivery side: a project with a goal, a request waiting and one quoted, sam's task."""
+    now = timezone.now()
+    project = Project.objects.create(organization=org, account=acme, name="SEO 2026", budget="120000.00")
+    task = Task.objects.create(
+        organization=org,
+        account=acme,
+        title="Fix meta tags",
+        assignee=sam,
+        created_by=alice,
+        due_at=now + datetime.timedelta(days=3),
+    )
+    return {
+        "extra_works": Service.objects.create(organization=org, name="Extra works"),
+        "seo_project": project,
+        "project_goal": ProjectGoal.objects.create(organization=org, project=project, description="Top-10"),
+        "client_request": Request.objects.create(
+            organization=org, account=acme, channel="email", text="Add a banner", received_at=now, logged_by=alice
+        ),
+        "quoted_request": Request.objects.create(
+            organization=org,
+            account=acme,
+            channel="call",
+            text="A promo video",
+            received_at=now,
+            status="quoted",
+            quote_amount="45000.00",
+            quote_currency="RUB",
+            triaged_at=now,
+        ),
+        "sams_task": task,
+        "task_step": TaskChecklistItem.objects.create(organization=org, task=task, title="Titles"),
+        "task_comment": TaskComment.objects.create(organization=org, task=task, author=alice, text="Please start"),
+    }
 
 
 @pytest.fixture
@@ -74,6 +130,7 @@ def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, g
     today = datetime.date(2026, 3, 1)
     return SimpleNamespace(
         **locals(),
+        **work_records(org, acme, alice, sam),
         ivan=ContactFactory(account=acme, name="Ivan"),
         role_on_acme=ContactAccountRole.objects.create(
             organization=org, contact=ContactFactory(account=labs, name="Hanna"), account=acme
@@ -288,6 +345,107 @@ ENDPOINTS = [
             "list": "    401  200  200  200  200  200  200  200  200  200",
             "retrieve": "401  200  200  200  200  200  200  200  200  404",
             "create": "  401  201  201  201  403  403  201  201  403  201",
+        },
+    ),
+    Endpoint(
+        "services",
+        target=lambda w: w.extra_works,
+        create=lambda w: {"name": "Design"},
+        update=lambda w: {"description": "Small jobs outside the scope"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  200  200  200  200  200  200  200  404",
+            "create": "  401  403  403  403  403  403  403  201  403  403",
+            "update": "  401  403  403  403  403  403  403  200  403  403",
+            "delete": "  401  403  403  403  403  403  403  204  403  403",
+        },
+    ),
+    Endpoint(
+        "projects",
+        target=lambda w: w.seo_project,
+        create=lambda w: {"account": w.acme.pk, "name": "SMM", "team": [w.sam.pk]},
+        update=lambda w: {"scope": "30 queries"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "project-goals",
+        target=lambda w: w.project_goal,
+        create=lambda w: {"project": w.seo_project.pk, "description": "Traffic +20%"},
+        update=lambda w: {"achieved_on": "2026-05-20"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  200  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "requests",
+        target=lambda w: w.client_request,
+        create=lambda w: {"account": w.acme.pk, "channel": "messenger", "text": "Change the phone number"},
+        update=lambda w: {"text": "Add a spring banner"},
+        actions={"triage": lambda w: {"decision": "reject", "reason": "absurd", "explanation": "Hurts conversion"}},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  404  404  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  403  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+            "triage": "  401  200  404  200  403  403  200  200  403  404",
+        },
+    ),
+    Endpoint(
+        "requests",
+        target=lambda w: w.quoted_request,
+        actions={"quote-answer": lambda w: {"accepted": False}},
+        expect={"quote-answer": "401  200  404  200  403  403  200  200  403  404"},
+    ),
+    Endpoint(
+        "tasks",
+        target=lambda w: w.sams_task,
+        create=lambda w: {"account": w.acme.pk, "title": "Audit", "assignee": w.sam.pk},
+        update=lambda w: {"priority": "high"},
+        actions={
+            "transition": lambda w: {"to": "in_progress"},
+            "move-due": lambda w: {"due_at": "2030-01-01T10:00:00Z", "reason": "The client is away"},
+        },
+        expect={
+            "list": "      401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "  401  200  404  200  200  404  200  200  404  404",
+            "create": "    401  201  400  201  403  403  201  201  403  400",
+            "update": "    401  200  404  200  403  403  200  200  403  404",
+            "transition": "401  200  404  200  200  403  200  200  403  404",
+            "move-due": "  401  200  404  200  403  403  200  200  403  404",
+        },
+    ),
+    Endpoint(
+        "task-checklist-items",
+        target=lambda w: w.task_step,
+        create=lambda w: {"task": w.sams_task.pk, "title": "Descriptions"},
+        update=lambda w: {"done": True},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  404  200  200  404  404",
+            "create": "  401  201  400  201  403  403  201  201  403  400",
+            "update": "  401  200  404  200  200  403  200  200  403  404",
+            "delete": "  401  204  404  204  403  403  204  204  403  404",
+        },
+    ),
+    Endpoint(
+        "task-comments",
+        target=lambda w: w.task_comment,
+        create=lambda w: {"task": w.sams_task.pk, "text": "On it"},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  200  200  404  200  200  404  404",
+            "create": "  401  201  400  201  201  403  201  201  403  400",
         },
     ),
     Endpoint(
