@@ -168,6 +168,7 @@ class TimelineEntry:
     obj: Any
     event: str = ""  # for tasks: "created" or "done"
     changes: list[dict[str, Any]] | None = None
+    url: str = ""  # the record's page, set by the view
 
     @property
     def sort_key(self) -> tuple[datetime.datetime, int]:
