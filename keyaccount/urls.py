@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("keyaccount.tenancy.urls")),
     path("accounts/", include("keyaccount.accounts.urls")),
     path("contacts/", include("keyaccount.contacts.urls")),
+    path("comms/", include("keyaccount.comms.urls")),
     path("work/", include("keyaccount.work.urls")),
     path("api/v1/", include("keyaccount.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
