@@ -12,7 +12,7 @@ DEV := DEBUG=1
 .PHONY: help install run test lint checks schema bench clean
 
 help:
-	@echo "make run      start the demo on http://127.0.0.1:$(PORT)/ (PORT=... to change) with a task worker"
+	@echo "make run      start the demo on http://127.0.0.1:$(PORT)/ (PORT=... to change) with a task worker and the scheduler"
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make checks   missing migrations, check --deploy, OpenAPI schema drift"
@@ -34,15 +34,16 @@ install: $(STAMP)
 var:
 	@mkdir -p var
 
-# One shell recipe, so the trap stops the worker whenever the web server stops (Ctrl+C included).
+# One shell recipe, so the trap stops the worker and the scheduler whenever the web server stops (Ctrl+C included).
 run: install | var
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV) $(PY) manage.py seed_demo --if-empty
 	@set -e; \
 	$(DEV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	$(DEV) $(PY) manage.py scheduler -v 0 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null || true; wait $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	echo ""; \
-	echo "Keyaccount: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the server and the worker)"; \
+	echo "Keyaccount: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the server, the worker and the scheduler)"; \
 	echo "Sign in as am1@demo-agency.example, head1@demo-agency.example, admin1@demo-agency.example"; \
 	echo "or specialist1@demo-agency.example; every demo user's password is: demo"; \
 	echo ""; \

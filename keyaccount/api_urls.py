@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from keyaccount.accounts import api as accounts_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
+from keyaccount.notifications import api as notifications_api
 from keyaccount.tenancy import api as tenancy_api
 from keyaccount.work import api as work_api
 
@@ -37,6 +38,7 @@ router.register("task-checklist-items", work_api.TaskChecklistItemViewSet, basen
 router.register("task-comments", work_api.TaskCommentViewSet, basename="task-comment")
 router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 
 class SwaggerView(SpectacularSwaggerView):
@@ -54,6 +56,12 @@ class SwaggerView(SpectacularSwaggerView):
 urlpatterns = [
     path("auth/token/", tenancy_api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", tenancy_api.MeView.as_view(), name="api-me"),
+    path("me/day/", notifications_api.MyDayView.as_view(), name="api-me-day"),
+    path(
+        "notification-preferences/",
+        notifications_api.NotificationPreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar: every asset served by the site. (drf-spectacular's ReDoc
     # page is not offered: it loads fonts from Google.)

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keyaccount.core.context_processors.membership",
+                "keyaccount.notifications.context_processors.notifications",
             ],
         },
     },
@@ -152,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "accounts:portfolio"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 
@@ -256,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "keyaccount.work.models.RequestStatus",
         "RejectReasonEnum": "keyaccount.work.models.RejectReason",
         "InteractionKindEnum": "keyaccount.comms.models.InteractionKind",
+        "NotificationKindEnum": "keyaccount.notifications.models.NotificationKind",
     },
 }
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("keyaccount.notifications.urls")),
     path("", include("keyaccount.tenancy.urls")),
     path("accounts/", include("keyaccount.accounts.urls")),
     path("contacts/", include("keyaccount.contacts.urls")),

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import authenticate
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
@@ -89,11 +90,21 @@ class OrganizationRefSerializer(serializers.Serializer):
 class MeSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices, source="membership.role", read_only=True)
     organization = OrganizationRefSerializer(source="membership.organization", read_only=True)
+    calendar_feed_url = serializers.SerializerMethodField(
+        help_text=_("The private iCalendar address of your tasks and meetings; null until you create one.")
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "role", "organization", "timezone", "language"]
+        fields = ["id", "email", "name", "role", "organization", "timezone", "language", "calendar_feed_url"]
         read_only_fields = ["id", "email"]
+
+    def get_calendar_feed_url(self, user: User) -> str | None:
+        if not user.calendar_token:
+            return None
+        path = reverse("calendar-feed", args=[user.calendar_token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     def update(self, instance: User, validated_data: dict[str, Any]) -> User:
         raise AssertionError("Writes go through the services; the view calls them.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -179,3 +180,22 @@ def user_update_preferences(*, actor: User, name: str, timezone_name: str, langu
     full_clean(actor, exclude=["password"])
     actor.save(update_fields=["name", "timezone", "language"])
     return actor
+
+
+@transaction.atomic
+def user_calendar_token_create(*, actor: User) -> str:
+    """Give the person a new private calendar-feed address; any earlier address stops working."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in first."))
+    actor.calendar_token = secrets.token_urlsafe(32)
+    actor.save(update_fields=["calendar_token"])
+    return actor.calendar_token
+
+
+@transaction.atomic
+def user_calendar_token_revoke(*, actor: User) -> None:
+    """Switch the person's calendar feed off: its address answers 404 from now on."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in first."))
+    actor.calendar_token = None
+    actor.save(update_fields=["calendar_token"])

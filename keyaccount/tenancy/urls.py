@@ -5,7 +5,6 @@ from django.urls import path
 from keyaccount.tenancy import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

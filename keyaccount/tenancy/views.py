@@ -40,13 +40,6 @@ from keyaccount.tenancy.selectors import invitation_by_token, invitations_visibl
 _SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """The root address: the portfolio for a signed-in person, the sign-in page for anyone else."""
-    if request.user.is_authenticated:
-        return redirect("accounts:portfolio")
-    return redirect(settings.LOGIN_URL)
-
-
 class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"

@@ -29,6 +29,7 @@ from keyaccount.comms.models import Interaction
 from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
+from keyaccount.notifications.models import Notification
 from keyaccount.tenancy.models import Invitation, Role
 from keyaccount.work.models import Project, ProjectGoal, Request, Service, Task, TaskChecklistItem, TaskComment
 
@@ -113,6 +114,10 @@ def _task(w: Any) -> Any:
 
 
 BUILDERS: dict[str, Callable[[Any], Any]] = {
+    "notifications": lambda w: Notification.objects.bulk_create(
+        Notification(organization=w.org, recipient=person, kind="task_overdue", title="Late")
+        for person in (w.alice, w.carol, w.dave)
+    )[0],
     "accounts": _account,
     "tags": lambda w: Tag.objects.create(organization=w.org, name=f"tag {next(serial)}"),
     "contacts": lambda w: ContactFactory(account=w.acme, reports_to=w.boss),

@@ -41,6 +41,7 @@ from keyaccount.comms.models import Interaction
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
+from keyaccount.notifications.models import Notification
 from keyaccount.tenancy.models import Invitation, Membership, Role, User
 from keyaccount.work.models import (
     Project,
@@ -164,6 +165,9 @@ def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, g
             expires_at=timezone.now() + datetime.timedelta(days=7),
         ),
         tag=Tag.objects.create(organization=org, name="e-commerce"),
+        note=Notification.objects.create(
+            organization=org, recipient=alice, kind="task_overdue", title="Overdue: Fix meta tags"
+        ),
         planned_call=Interaction.objects.create(
             organization=org,
             account=acme,
@@ -468,6 +472,22 @@ ENDPOINTS = [
     ),
 ]
 
+# Notifications are personal: only the recipient lists, opens and marks them read, whatever their role.
+EVERY_MODEL.append(Notification)
+ENDPOINTS.append(
+    Endpoint(
+        "notifications",
+        target=lambda w: w.note,
+        actions={"read": lambda w: {}},
+        expect={
+            "list": "    401  200  200  200  200  200  200  200  200  200",
+            "retrieve": "401  200  404  404  404  404  404  404  404  404",
+            "read": "    401  200  404  404  404  404  404  404  404  404",
+        },
+    )
+)
+
+
 CASES = [
     pytest.param(endpoint, action, id=f"{endpoint.name}-{action}")
     for endpoint in ENDPOINTS
@@ -559,3 +579,21 @@ def test_a_user_without_an_organization_gets_403_everywhere(world, django_user_m
     for endpoint in ENDPOINTS:
         assert client.get(f"/api/v1/{endpoint.name}/").status_code == 403, endpoint.name
     assert client.get("/api/v1/me/").status_code == 403
+
+
+def test_my_day_and_email_preferences_answer_every_member_and_nobody_else(world):
+    for path in ("/api/v1/me/day/", "/api/v1/notification-preferences/"):
+        assert APIClient().get(path).status_code == 401
+        for person in PEOPLE[1:]:
+            client = APIClient()
+            client.force_authenticate(getattr(world, person))
+            assert client.get(path).status_code == 200, (path, person)
+
+
+def test_read_all_marks_only_the_callers_notifications(world):
+    client = APIClient()
+    client.force_authenticate(world.carol)
+
+    assert client.post("/api/v1/notifications/read-all/").data == {"marked": 0}
+    assert Notification.objects.get(pk=world.note.pk).read_at is None
+    assert APIClient().post("/api/v1/notifications/read-all/").status_code == 401

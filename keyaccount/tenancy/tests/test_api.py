@@ -130,6 +130,7 @@ def test_me_shows_the_user_their_role_and_organization(api, alice, org):
         "organization": {"id": org.pk, "name": org.name},
         "timezone": alice.timezone,
         "language": alice.language,
+        "calendar_feed_url": None,
     }
 
 

@@ -56,11 +56,11 @@ def test_the_root_sends_visitors_to_sign_in(client, db):
     assert response.url == reverse("login")
 
 
-def test_the_root_sends_signed_in_people_to_their_portfolio(client, alice):
+def test_the_root_shows_signed_in_people_their_day(client, alice):
     client.force_login(alice)
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.url == reverse("accounts:portfolio")
+    assert response.status_code == 200
+    assert "day/day.html" in [t.name for t in response.templates]
 
 
 # --- signing in and out ------------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def test_the_sign_in_page_asks_for_email_and_password(client, db):
 def test_it_signs_in_with_email_and_password(client, alice):
     response = client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("accounts:portfolio")
+    assert response.url == reverse("home")
     assert signed_in_user_id(client) == alice.pk
 
 
@@ -95,7 +95,7 @@ def test_it_ignores_a_next_to_another_site(client, alice):
     response = client.post(
         reverse("login"), {"username": alice.email, "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response.url == reverse("accounts:portfolio")
+    assert response.url == reverse("home")
 
 
 def test_a_wrong_password_shows_an_error(client, alice):
@@ -294,7 +294,7 @@ def test_admin_invites_and_the_invited_person_joins_with_the_role(
     password = "nina's long passphrase 7"
     response = client.post(accept_path, {"name": "Nina Petrova", "password1": password, "password2": password})
     assert response.status_code == 302
-    assert response.url == reverse("accounts:portfolio")
+    assert response.url == reverse("home")
 
     nina = User.objects.get(email="nina@example.com")
     assert nina.name == "Nina Petrova"
