@@ -586,7 +586,7 @@ class TaskViewSet(
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
     search_fields = ["title", "description"]
-    ordering_fields = ["due_at", "status", "priority", "title", "created_at", "updated_at"]
+    ordering_fields = ["due_at", "status", "title", "created_at", "updated_at"]
     capabilities = {
         "create": "manage_tasks",
         "update": "manage_tasks",
