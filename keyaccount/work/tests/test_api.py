@@ -7,6 +7,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from keyaccount.core.tests.factories import ContactFactory
@@ -236,3 +237,29 @@ def test_the_assignee_ticks_a_step_and_comments(api, alice, sam, task):
     assert renamed.status_code == 403
     assert comment.status_code == 201
     assert comment.data["author"] == sam.pk
+
+
+def test_a_received_time_without_a_zone_is_read_in_the_users_zone(as_alice, alice, acme):
+    alice.timezone = "Europe/Moscow"
+    alice.save()
+
+    response = as_alice.post(
+        "/api/v1/requests/",
+        {"account": acme.pk, "channel": "call", "text": "x", "received_at": "2026-03-02T10:00:00"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.data
+    assert Request.objects.get().received_at == datetime.datetime(2026, 3, 2, 10, 0, tzinfo=MSK)
+
+
+def test_the_admin_shows_tasks_and_requests_read_only(client, django_user_model, alice, task):
+    root = django_user_model.objects.create_superuser("root@example.com", "a long root passphrase")
+    services.request_log(actor=alice, account=task.account, channel="call", text="x")
+    client.force_login(root)
+
+    for name in ("task", "request", "project", "service"):
+        assert client.get(reverse(f"admin:work_{name}_changelist")).status_code == 200
+    response = client.get(reverse("admin:work_task_change", args=[task.pk]))
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.text
