@@ -107,7 +107,8 @@ def test_scheduler_once_enqueues_the_due_jobs_and_exits(db, capsys):
     assert PeriodicJobRun.objects.count() == len(PERIODIC_JOBS)
 
 
-def test_the_worker_runs_what_the_scheduler_enqueued(db):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_what_the_scheduler_enqueued():
     run_due_jobs(now=at(9, 1))
     call_command("db_worker", "--batch", "--no-reload", verbosity=0)
 
