@@ -64,15 +64,6 @@ def feed_interactions(user: User, now: datetime.datetime) -> list[Interaction]:
     )
 
 
-def _url(absolute: Callable[[str], str], name: str, pk: int, fallback_account: int) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return absolute(reverse(name, args=[pk]))
-    except NoReverseMatch:
-        return absolute(reverse("accounts:detail", args=[fallback_account]))
-
-
 def calendar_feed(user: User, absolute: Callable[[str], str], host: str) -> bytes:
     """The person's feed as iCalendar bytes; `absolute` turns a path into a full link."""
     now = timezone.now()
@@ -91,7 +82,7 @@ def calendar_feed(user: User, absolute: Callable[[str], str], host: str) -> byte
         event.add("summary", _("Due: %(title)s (%(account)s)") % {"title": task.title, "account": task.account.name})
         if task.description:
             event.add("description", task.description)
-        event.add("url", _url(absolute, "work:task_detail", task.pk, task.account_id))
+        event.add("url", absolute(reverse("work:task_detail", args=[task.pk])))
         event.add("categories", [_("Task")])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
@@ -107,7 +98,7 @@ def calendar_feed(user: User, absolute: Callable[[str], str], host: str) -> byte
         people = ", ".join(c.name for c in meeting.contacts.all())
         if people or meeting.summary:
             event.add("description", "\n".join(part for part in (people, meeting.summary) if part))
-        event.add("url", _url(absolute, "comms:interaction_detail", meeting.pk, meeting.account_id))
+        event.add("url", absolute(reverse("comms:interaction_detail", args=[meeting.pk])))
         event.add("categories", [meeting.get_kind_display()])
         cal.add_component(event)
     return cal.to_ical()

@@ -12,7 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -27,18 +27,11 @@ DUE_SOON = datetime.timedelta(hours=24)
 
 
 def task_url(task: Task) -> str:
-    """The task's page (the account's page until tasks have their own)."""
-    try:
-        return reverse("work:task_detail", args=[task.pk])
-    except NoReverseMatch:
-        return reverse("accounts:detail", args=[task.account_id])
+    return reverse("work:task_detail", args=[task.pk])
 
 
 def request_url(request: Request) -> str:
-    try:
-        return reverse("work:request_detail", args=[request.pk])
-    except NoReverseMatch:
-        return reverse("accounts:detail", args=[request.account_id])
+    return reverse("work:request_detail", args=[request.pk])
 
 
 def _when(moment: datetime.datetime | None, user: User) -> str:
