@@ -1,9 +1,8 @@
 """Periodic jobs of the delivery side: task reminders and response-target breaches ("keep the dish hot").
 
 The scheduler (`manage.py scheduler`) enqueues them every 15 minutes; a worker runs them. They look at
-every organization, so they read the tables directly rather than through an actor's selectors, and each
-reminder is claimed with a conditional UPDATE before anyone is told: two workers running the same job
-at once still send each reminder exactly once.
+every organization (there is no actor), and each reminder is claimed with a conditional UPDATE before
+anyone is told: two workers running the same job at once still send each reminder exactly once.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from django_tasks import task
 from keyaccount.notifications.models import NotificationKind
 from keyaccount.notifications.services import notify, zone_of_user
 from keyaccount.tenancy.models import User
-from keyaccount.work.models import OPEN_TASK_STATUSES, Request, RequestStatus, Task
+from keyaccount.work.models import Request, RequestStatus, Task
+from keyaccount.work.selectors import tasks_needing_reminder
 from keyaccount.work.services import task_claim_reminder
 
 DUE_SOON = datetime.timedelta(hours=24)
@@ -93,13 +93,11 @@ def send_task_reminders() -> dict[str, int]:
     """Open tasks due within 24 hours remind their assignee once; overdue ones remind the assignee and the
     account manager once. Moving the deadline (`task_move_due`) re-arms both."""
     now = timezone.now()
-    base = Task.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__isnull=False).select_related(
-        "account__owner", "assignee"
-    )
+    waiting = tasks_needing_reminder(now, DUE_SOON)
     sent = {"due_soon": 0, "overdue": 0}
-    for t in base.filter(due_at__gt=now, due_at__lte=now + DUE_SOON, due_soon_notified_at__isnull=True):
+    for t in waiting.due_soon:
         sent["due_soon"] += _remind_due_soon(t, now)
-    for t in base.filter(due_at__lte=now, overdue_notified_at__isnull=True):
+    for t in waiting.overdue:
         sent["overdue"] += _remind_overdue(t, now)
     return sent
 
