@@ -41,7 +41,10 @@ class Interaction(TenantModel, VersionedModel):
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, default=Direction.OUTBOUND)
     state = models.CharField(_("state"), max_length=16, choices=InteractionState.choices, default=InteractionState.DONE)
     occurred_at = models.DateTimeField(_("time"))
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    # Explicit bounds keep validation (and the API schema) the same on every database.
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(7 * 24 * 60)]
+    )
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     sentiment = models.SmallIntegerField(

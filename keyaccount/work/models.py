@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ class Service(TenantModel):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("offered"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, validators=[MaxValueValidator(32767)])
 
     class Meta:
         ordering = ["position", "name"]
@@ -293,7 +293,7 @@ class TaskChecklistItem(TenantModel):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("task"))
     title = models.CharField(_("title"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, validators=[MaxValueValidator(32767)])
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
