@@ -10,9 +10,11 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
@@ -588,7 +590,26 @@ def task_create(
         fields=["title", "account", "assignee", "due_at", "project", "request", "priority", "status"],
         account_id=account.pk,
     )
+    _notify_assignee(actor=actor, task=task)
     return task
+
+
+def _notify_assignee(*, actor: User, task: Task) -> None:
+    """Tell a colleague that a task was put on them (not when people assign themselves)."""
+    if task.assignee is None or task.assignee_id == actor.pk:
+        return
+    from keyaccount.notifications.models import NotificationKind
+    from keyaccount.notifications.services import notify
+
+    with translation.override(task.assignee.language or settings.LANGUAGE_CODE):
+        notify(
+            recipient=task.assignee,
+            kind=NotificationKind.TASK_ASSIGNED,
+            title=_("New task for you: %(title)s") % {"title": task.title},
+            body=_("%(who)s put it on you, for %(account)s.") % {"who": actor, "account": task.account.name},
+            subject=task,
+            url=reverse("work:task_detail", args=[task.pk]),
+        )
 
 
 @transaction.atomic
@@ -599,6 +620,7 @@ def task_update(*, actor: User, task: Task, data: dict[str, Any], expected_versi
     _check_task_refs(task.account, data.get("assignee"), data.get("project"))
     if "title" in data:
         data = {**data, "title": (data["title"] or "").strip()}
+    previous_assignee = task.assignee_id
     apply_update(
         actor=actor,
         instance=task,
@@ -607,6 +629,8 @@ def task_update(*, actor: User, task: Task, data: dict[str, Any], expected_versi
         account_id=task.account_id,
         expected_version=expected_version,
     )
+    if task.assignee_id != previous_assignee:
+        _notify_assignee(actor=actor, task=task)
     return task
 
 

@@ -549,3 +549,17 @@ def test_an_assignee_of_our_side_of_another_role_is_accepted(alice, acme, org):
     task = services.task_create(actor=alice, account=acme, title="Banner", assignee=designer)
 
     assert selectors.tasks_visible_to(designer).get() == task
+
+
+def test_a_colleague_is_told_when_a_task_is_put_on_them_but_not_people_who_assign_themselves(alice, sam, acme):
+    from keyaccount.notifications.models import Notification, NotificationKind
+    from keyaccount.work.services import task_create, task_update
+
+    task = task_create(actor=alice, account=acme, title="Collect the semantic core", assignee=sam)
+    note = Notification.objects.get(recipient=sam)
+    assert (note.kind, note.subject_id) == (NotificationKind.TASK_ASSIGNED, str(task.pk))
+    assert "Collect the semantic core" in note.title
+    task_update(actor=alice, task=task, data={"assignee": alice})
+    assert not Notification.objects.filter(recipient=alice).exists()
+    task_update(actor=alice, task=task, data={"title": "Collect the core"})
+    assert Notification.objects.filter(recipient=sam).count() == 1
