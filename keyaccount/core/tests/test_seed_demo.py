@@ -1,16 +1,29 @@
 """The demo loader: a believable agency, the same for the same seed, written through the services."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
 
-from keyaccount.accounts.models import Account, AccountStatus, AccountStatusChange, HandoverBrief, OnboardingItem
+from keyaccount.accounts.models import (
+    Account,
+    AccountStatus,
+    AccountStatusChange,
+    AccountTeamMember,
+    HandoverBrief,
+    OnboardingItem,
+)
+from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact, ContactAccountRole, DecisionRole
 from keyaccount.core.models import AuditEvent
-from keyaccount.tenancy.models import Membership, Organization, Role
+from keyaccount.notifications.day import day_for
+from keyaccount.tenancy.models import Membership, Organization, Role, User
+from keyaccount.work.models import Project, RejectReason, Request, RequestStatus, Service, Task, TaskStatus
 
 
 def seed(name="Demo Agency", accounts=8, seed=7, **options):
@@ -23,10 +36,50 @@ def accounts_of(slug):
     return Account.objects.filter(organization__slug=slug)
 
 
+@pytest.fixture(scope="class")
+def shared_demo(django_db_setup, django_db_blocker):
+    """One demo organization for the tests of a class that only read it (loading it takes a second or two);
+    every test runs in its own savepoint on top of it, and the whole of it is rolled back after the class."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            output = seed(password="open sesame")
+        yield Organization.objects.get(slug="demo-agency"), output
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    output = seed(password="open sesame")
-    return Organization.objects.get(slug="demo-agency"), output
+def demo(shared_demo, db):
+    return shared_demo
+
+
+def person(login, slug="demo-agency"):
+    return User.objects.get(email=f"{login}@{slug}.example")
+
+
+def work_shape(slug):
+    """What the working loop of an organization holds, without ids, emails' domains or the moment of loading."""
+    accounts = accounts_of(slug)
+    local = {u.pk: u.email.split("@")[0] for u in User.objects.filter(membership__organization__slug=slug)}
+    return {
+        "projects": sorted(
+            map(
+                repr,
+                Project.objects.filter(account__in=accounts).values_list("account__name", "name", "stage", "budget"),
+            )
+        ),
+        "requests": sorted(
+            repr((r.account.name, r.text, r.status, r.reject_reason, r.quote_accepted, r.contact and r.contact.name))
+            for r in Request.objects.filter(account__in=accounts).select_related("account", "contact")
+        ),
+        "tasks": sorted(
+            repr((t.account.name, t.title, t.status, t.priority, local.get(t.assignee_id), t.due_at is None))
+            for t in Task.objects.filter(account__in=accounts).select_related("account")
+        ),
+        "interactions": sorted(
+            repr((i.account.name, i.kind, i.state, i.subject, i.sentiment, timezone.localdate(i.occurred_at)))
+            for i in Interaction.objects.filter(account__in=accounts).select_related("account")
+        ),
+    }
 
 
 def test_it_creates_the_same_organization_for_the_same_seed(db):
@@ -38,6 +91,8 @@ def test_it_creates_the_same_organization_for_the_same_seed(db):
 
     assert shape("first-agency") == shape("second-agency")
     assert len(shape("first-agency")) == 8
+    assert work_shape("first-agency") == work_shape("second-agency")
+    assert work_shape("first-agency")["tasks"]
 
 
 def test_another_seed_gives_other_clients(db):
@@ -48,98 +103,197 @@ def test_another_seed_gives_other_clients(db):
     assert first != second
 
 
-def test_a_second_organization_is_added_beside_the_first(demo):
-    seed("Other Agency")
-    assert set(Organization.objects.values_list("slug", flat=True)) == {"demo-agency", "other-agency"}
-    assert accounts_of("demo-agency").count() == 8
-    assert accounts_of("other-agency").count() == 8
-    assert Membership.objects.filter(organization__slug="other-agency", user__email="am1@other-agency.example").exists()
-
-
-def test_it_refuses_to_seed_an_existing_organization_again(demo):
-    with pytest.raises(CommandError, match="already exists"):
-        seed("demo agency")
-    assert Organization.objects.count() == 1
-    assert accounts_of("demo-agency").count() == 8
-
-
-def test_if_empty_leaves_a_database_with_organizations_alone(demo):
-    output = seed("Another Agency", if_empty=True)
-    assert "no demo data loaded" in output
-    assert Organization.objects.count() == 1
-
-
 def test_if_empty_seeds_an_empty_database(db):
     output = seed(if_empty=True)
     assert "am1@demo-agency.example" in output
     assert Organization.objects.get().slug == "demo-agency"
 
 
-def test_it_has_every_role_with_numbered_logins(demo):
-    org, output = demo
-    emails = set(Membership.objects.filter(organization=org).values_list("user__email", flat=True))
-    for login in ["admin1", "head1", "am1", "am2", "am3", "assistant1", "specialist1", "specialist4", "sales1"]:
-        assert f"{login}@demo-agency.example" in emails
-        assert f"{login}@demo-agency.example" in output
-    roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
-    assert roles == {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES}
+@pytest.mark.django_db
+class TestTheDemoOrganization:
+    """One agency loaded once; each test reads it (or adds beside it) in its own savepoint."""
 
+    def test_a_second_organization_is_added_beside_the_first(self, demo):
+        seed("Other Agency")
+        assert set(Organization.objects.values_list("slug", flat=True)) == {"demo-agency", "other-agency"}
+        assert accounts_of("demo-agency").count() == 8
+        assert accounts_of("other-agency").count() == 8
+        assert Membership.objects.filter(
+            organization__slug="other-agency", user__email="am1@other-agency.example"
+        ).exists()
 
-def test_the_printed_logins_sign_in_with_the_password(demo):
-    request = RequestFactory().post("/login/")
-    for login in ["am1", "head1", "admin1", "specialist1"]:
-        user = authenticate(request, username=f"{login}@demo-agency.example", password="open sesame")
-        assert user is not None, login
-    assert authenticate(request, username="am1@demo-agency.example", password="demo") is None
+    def test_it_refuses_to_seed_an_existing_organization_again(self, demo):
+        with pytest.raises(CommandError, match="already exists"):
+            seed("demo agency")
+        assert Organization.objects.count() == 1
+        assert accounts_of("demo-agency").count() == 8
 
+    def test_if_empty_leaves_a_database_with_organizations_alone(self, demo):
+        output = seed("Another Agency", if_empty=True)
+        assert "no demo data loaded" in output
+        assert Organization.objects.count() == 1
 
-def test_at_least_three_account_managers_each_have_their_own_portfolio(demo):
-    org, _output = demo
-    managers = Membership.objects.filter(organization=org, role=Role.ACCOUNT_MANAGER)
-    assert managers.count() >= 3
-    for membership in managers:
-        owned = accounts_of("demo-agency").filter(owner=membership.user)
-        assert owned.exists(), membership.user.email
-        assert all(a.team.filter(user=membership.user, role="account_manager").exists() for a in owned)
+    def test_it_has_every_role_with_numbered_logins(self, demo):
+        org, output = demo
+        emails = set(Membership.objects.filter(organization=org).values_list("user__email", flat=True))
+        for login in ["admin1", "head1", "am1", "am2", "am3", "assistant1", "specialist1", "specialist4", "sales1"]:
+            assert f"{login}@demo-agency.example" in emails
+            assert f"{login}@demo-agency.example" in output
+        roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
+        assert roles == {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES}
 
+    def test_the_printed_logins_sign_in_with_the_password(self, demo):
+        request = RequestFactory().post("/login/")
+        for login in ["am1", "head1", "admin1", "specialist1"]:
+            user = authenticate(request, username=f"{login}@demo-agency.example", password="open sesame")
+            assert user is not None, login
+        assert authenticate(request, username="am1@demo-agency.example", password="demo") is None
 
-def test_every_decision_role_is_on_some_account(demo):
-    roles = set(Contact.objects.filter(organization__slug="demo-agency").values_list("decision_role", flat=True))
-    assert roles == set(DecisionRole.values)
+    def test_at_least_three_account_managers_each_have_their_own_portfolio(self, demo):
+        org, _output = demo
+        managers = Membership.objects.filter(organization=org, role=Role.ACCOUNT_MANAGER)
+        assert managers.count() >= 3
+        for membership in managers:
+            owned = accounts_of("demo-agency").filter(owner=membership.user)
+            assert owned.exists(), membership.user.email
+            assert all(a.team.filter(user=membership.user, role="account_manager").exists() for a in owned)
 
+    def test_every_decision_role_is_on_some_account(self, demo):
+        roles = set(Contact.objects.filter(organization__slug="demo-agency").values_list("decision_role", flat=True))
+        assert roles == set(DecisionRole.values)
 
-def test_each_account_has_an_org_chart_of_three_to_seven_people(demo):
-    for account in accounts_of("demo-agency").prefetch_related("contacts"):
-        contacts = list(account.contacts.all())
-        assert 3 <= len(contacts) <= 7
-        tops = [c for c in contacts if c.reports_to_id is None]
-        assert [c.decision_role for c in tops] == [DecisionRole.DECISION_MAKER]
-        assert all(c.reports_to is None or c.reports_to.account_id == account.pk for c in contacts)
+    def test_each_account_has_an_org_chart_of_three_to_seven_people(self, demo):
+        for account in accounts_of("demo-agency").prefetch_related("contacts"):
+            contacts = list(account.contacts.all())
+            assert 3 <= len(contacts) <= 7
+            tops = [c for c in contacts if c.reports_to_id is None]
+            assert [c.decision_role for c in tops] == [DecisionRole.DECISION_MAKER]
+            assert all(c.reports_to is None or c.reports_to.account_id == account.pk for c in contacts)
 
+    def test_the_lifecycle_has_history_and_churn_reasons(self, demo):
+        accounts = accounts_of("demo-agency")
+        statuses = set(accounts.values_list("status", flat=True))
+        assert {AccountStatus.ONBOARDING, AccountStatus.CHURNED, AccountStatus.AT_RISK} <= statuses
+        assert all(a.churn_reason for a in accounts.filter(status=AccountStatus.CHURNED))
+        churned = accounts.filter(status=AccountStatus.CHURNED).first()
+        assert AccountStatusChange.objects.filter(account=churned, to_status=AccountStatus.CHURNED).exists()
 
-def test_the_lifecycle_has_history_and_churn_reasons(demo):
-    accounts = accounts_of("demo-agency")
-    statuses = set(accounts.values_list("status", flat=True))
-    assert {AccountStatus.ONBOARDING, AccountStatus.CHURNED, AccountStatus.AT_RISK} <= statuses
-    assert all(a.churn_reason for a in accounts.filter(status=AccountStatus.CHURNED))
-    churned = accounts.filter(status=AccountStatus.CHURNED).first()
-    assert AccountStatusChange.objects.filter(account=churned, to_status=AccountStatus.CHURNED).exists()
+    def test_handovers_checklists_and_links_are_there(self, demo):
+        accounts = accounts_of("demo-agency")
+        assert HandoverBrief.objects.filter(account__in=accounts, deal_value__gt=0).count() == accounts.count()
+        assert HandoverBrief.objects.filter(account__in=accounts, sold_by__isnull=False).exists()
+        onboarding = accounts.filter(status=AccountStatus.ONBOARDING).first()
+        items = OnboardingItem.objects.filter(account=onboarding)
+        assert 0 < items.filter(done_at__isnull=False).count() < items.count()
+        assert ContactAccountRole.objects.filter(organization__slug="demo-agency").exists()
+        assert accounts.filter(parent__isnull=False).exists()
 
+    def test_everything_was_written_through_the_services(self, demo):
+        org, _output = demo
+        events = AuditEvent.objects.filter(organization=org)
+        assert events.filter(object_type="accounts.account", action="create").count() == 8
+        assert events.filter(object_type="contacts.contact").count() == Contact.objects.filter(organization=org).count()
+        assert events.filter(actor__isnull=False).exists()
 
-def test_handovers_checklists_and_links_are_there(demo):
-    accounts = accounts_of("demo-agency")
-    assert HandoverBrief.objects.filter(account__in=accounts, deal_value__gt=0).count() == accounts.count()
-    assert HandoverBrief.objects.filter(account__in=accounts, sold_by__isnull=False).exists()
-    onboarding = accounts.filter(status=AccountStatus.ONBOARDING).first()
-    items = OnboardingItem.objects.filter(account=onboarding)
-    assert 0 < items.filter(done_at__isnull=False).count() < items.count()
-    assert ContactAccountRole.objects.filter(organization__slug="demo-agency").exists()
-    assert accounts.filter(parent__isnull=False).exists()
+    # --- the working loop (issue 3) -----------------------------------------------------------------
 
+    def test_every_task_status_and_every_triage_decision_is_there(self, demo):
+        org, _output = demo
+        tasks = Task.objects.filter(organization=org)
+        assert set(tasks.values_list("status", flat=True)) == set(TaskStatus.values)
+        requests = Request.objects.filter(organization=org)
+        assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+        rejected = requests.filter(status=RequestStatus.REJECTED)
+        assert set(rejected.values_list("reject_reason", flat=True)) == set(RejectReason.values)
+        assert all(r.explanation for r in rejected)
+        quoted = requests.filter(status=RequestStatus.QUOTED)
+        assert set(quoted.values_list("quote_accepted", flat=True)) == {True, False, None}
+        assert all(r.tasks.exists() for r in quoted.filter(quote_accepted=True))
+        assert all(r.tasks.exists() for r in requests.filter(status=RequestStatus.ACCEPTED))
+        now = timezone.now()
+        waiting = requests.filter(status=RequestStatus.NEW)
+        assert waiting.filter(response_due_at__lt=now).exists() and waiting.filter(response_due_at__gt=now).exists()
 
-def test_everything_was_written_through_the_services(demo):
-    org, _output = demo
-    events = AuditEvent.objects.filter(organization=org)
-    assert events.filter(object_type="accounts.account", action="create").count() == 8
-    assert events.filter(object_type="contacts.contact").count() == Contact.objects.filter(organization=org).count()
-    assert events.filter(actor__isnull=False).exists()
+    def test_am1_starts_the_day_with_tasks_contacts_due_waiting_requests_and_a_planned_call(self, demo):
+        day = day_for(person("am1"))
+        assert day.overdue_tasks and day.today_tasks
+        assert day.contacts_due
+        assert any(r.over_target for r in day.requests) and any(not r.over_target for r in day.requests)
+        assert InteractionKind.CALL in {m.kind for m in day.meetings}
+        assert all(m.state == InteractionState.PLANNED for m in day.meetings)
+
+    def test_specialist1_has_overdue_tasks_tasks_due_today_and_more_to_come(self, demo):
+        specialist = person("specialist1")
+        day = day_for(specialist)
+        assert day.overdue_tasks and day.today_tasks and day.upcoming_tasks
+        for task in day.overdue_tasks + day.today_tasks + day.upcoming_tasks:
+            assert task.assignee_id == specialist.pk
+            assert AccountTeamMember.objects.filter(account=task.account, user=specialist).exists()
+
+    def test_head1_sees_every_account_manager_and_specialist_with_their_work(self, demo):
+        org, _output = demo
+        team = day_for(person("head1")).team
+        people = Membership.objects.filter(organization=org, role__in=[Role.ACCOUNT_MANAGER, Role.SPECIALIST])
+        assert {row.user.pk for row in team} == set(people.values_list("user_id", flat=True))
+        assert sum(row.open_tasks for row in team if row.role == Role.ACCOUNT_MANAGER) > 0
+        assert any(row.overdue_tasks for row in team if row.role == Role.SPECIALIST)
+
+    def test_live_accounts_have_projects_with_goals_budgets_and_a_team_from_the_account_team(self, demo):
+        org, _output = demo
+        assert Service.objects.filter(organization=org).count() >= 5
+        live = accounts_of("demo-agency").filter(
+            status__in=[AccountStatus.ACTIVE, AccountStatus.AT_RISK, AccountStatus.ONBOARDING]
+        )
+        for account in live:
+            projects = list(Project.objects.filter(account=account).prefetch_related("goals", "team"))
+            assert 1 <= len(projects) <= 3, account.name
+            team = set(AccountTeamMember.objects.filter(account=account).values_list("user_id", flat=True))
+            for project in projects:
+                assert project.service is not None and project.currency == account.currency
+                assert project.budget is not None and project.budget > 0
+                assert 1 <= len(project.goals.all()) <= 2
+                assert all(g.metric and g.target_value and g.target_date for g in project.goals.all())
+                assert {u.pk for u in project.team.all()} <= team
+
+    def test_interactions_span_about_three_months_with_the_accounts_people(self, demo):
+        org, _output = demo
+        now = timezone.now()
+        interactions = Interaction.objects.filter(organization=org).prefetch_related("contacts")
+        held = interactions.filter(state=InteractionState.DONE)
+        assert held.filter(occurred_at__lt=now - datetime.timedelta(days=60)).exists()
+        assert not held.filter(occurred_at__gt=now).exists()
+        assert not held.filter(occurred_at__lt=now - datetime.timedelta(days=91)).exists()
+        kinds = set(held.values_list("kind", flat=True))
+        assert {
+            InteractionKind.CALL,
+            InteractionKind.MEETING,
+            InteractionKind.EMAIL,
+            InteractionKind.MESSENGER,
+        } <= kinds
+        assert interactions.filter(state=InteractionState.PLANNED, occurred_at__gt=now).exists()
+        sentiments = list(held.exclude(sentiment=None).values_list("sentiment", flat=True))
+        assert sum(1 for s in sentiments if s >= 0) > 3 * sum(1 for s in sentiments if s < 0)
+        assert held.filter(account__status=AccountStatus.AT_RISK, sentiment__lt=0).exists()
+        for interaction in interactions:
+            assert all(c.account_id == interaction.account_id for c in interaction.contacts.all())
+
+    def test_the_history_happened_in_the_past(self, demo):
+        org, _output = demo
+        now = timezone.now()
+        done = Task.objects.filter(organization=org, status=TaskStatus.DONE)
+        assert all(t.created_at <= t.completed_at < now for t in done)
+        assert len({t.completed_at.date() for t in done}) > 1
+        triaged = list(Request.objects.filter(organization=org).exclude(status=RequestStatus.NEW))
+        assert all(r.received_at < r.triaged_at < now for r in triaged)
+        assert sum(1 for r in triaged if r.response_met) > len(triaged) / 2
+        assert Task.objects.filter(organization=org, due_changes__isnull=False).exists()
+        assert Task.objects.filter(organization=org, checklist__done_at__isnull=False).exists()
+        assert Task.objects.filter(organization=org, comments__isnull=False).exists()
+
+    def test_the_working_loop_was_written_through_the_services(self, demo):
+        org, _output = demo
+        events = AuditEvent.objects.filter(organization=org)
+        for label, model in [("work.task", Task), ("work.request", Request), ("comms.interaction", Interaction)]:
+            created = events.filter(object_type=label, action="create").count()
+            assert created == model.objects.filter(organization=org).count(), label
+        assert events.filter(object_type="work.task", action="update", changes__has_key="status").exists()

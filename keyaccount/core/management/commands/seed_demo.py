@@ -38,6 +38,7 @@ from keyaccount.accounts.services import (
 )
 from keyaccount.contacts.services import contact_create, contact_role_add
 from keyaccount.core.management.commands import _demo_data as d
+from keyaccount.core.management.commands._demo_work import AccountWork, WorkPlanner, WorkWriter
 from keyaccount.tenancy.models import Membership, Organization, Role, User
 from keyaccount.tenancy.services import member_create, organization_create
 
@@ -167,6 +168,7 @@ class OrganizationPlan:
     people: list[PersonPlan]
     accounts: list[AccountPlan]
     links: list[LinkPlan]
+    work: dict[int, AccountWork] = field(default_factory=dict)  # by account index
 
 
 class Planner:
@@ -601,7 +603,10 @@ class Planner:
     def plan(self) -> OrganizationPlan:
         people = self.plan_people()
         accounts = self.plan_accounts()
-        return OrganizationPlan(people=people, accounts=accounts, links=self.plan_links(accounts))
+        links = self.plan_links(accounts)
+        # Drawn last, so the people, clients and stakeholders stay what they were for the same seed.
+        work = WorkPlanner(self.rng, self.today, accounts).plan()
+        return OrganizationPlan(people=people, accounts=accounts, links=links, work=work)
 
 
 # --- writing through the services ---------------------------------------------------------------
@@ -652,6 +657,9 @@ class Writer:
                 attitude=link.attitude,
                 influence=link.influence,
             )
+        WorkWriter(
+            org, self.users, self.accounts, self.contacts, self.plan.accounts, self.plan.work, self.today
+        ).write()
         return org
 
     def write_account(self, plan: AccountPlan, tags: dict[str, Tag]) -> None:

@@ -1,0 +1,914 @@
+"""The demo's working loop: projects, a few months of interactions, client requests and team tasks.
+
+`WorkPlanner` draws, from the same seeded generator as the rest of the demo, what the agency has been
+doing for its live clients over the last ninety days and what waits for today; `WorkWriter` writes it
+through the services, acting as the person who would do each thing. Times are planned as (days from
+today, hour, minute) in the organization's zone, so the same seed gives the same data on the same day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from keyaccount.accounts.models import AccountStatus, Tier
+from keyaccount.comms.models import Direction, InteractionKind, InteractionState
+from keyaccount.comms.services import interaction_cancel, interaction_log
+from keyaccount.core.management.commands import _demo_data as d
+from keyaccount.work.models import (
+    ProjectStage,
+    RequestChannel,
+    Task,
+    TaskChecklistItem,
+    TaskComment,
+    TaskDueChange,
+    TaskPriority,
+    TaskStatus,
+    TaskStatusChange,
+)
+from keyaccount.work.models import Request as ClientRequest
+from keyaccount.work.services import (
+    Decision,
+    project_create,
+    project_goal_create,
+    request_log,
+    request_quote_answer,
+    request_triage,
+    service_catalogue_ensure_defaults,
+    task_checklist_toggle,
+    task_comment_add,
+    task_create,
+    task_move_due,
+    task_transition,
+)
+
+if TYPE_CHECKING:
+    from keyaccount.accounts.models import Account
+    from keyaccount.core.management.commands.seed_demo import AccountPlan, ContactPlan
+    from keyaccount.tenancy.models import Organization, User
+    from keyaccount.work.models import Project
+
+# (days from today, hour, minute) in the organization's time zone.
+When = tuple[int, int, int]
+
+LIVE = (AccountStatus.ACTIVE, AccountStatus.AT_RISK, AccountStatus.ONBOARDING)
+HISTORY_DAYS = 90
+# The moves that bring a new task to each status.
+PATHS: dict[str, list[str]] = {
+    TaskStatus.NEW: [],
+    TaskStatus.IN_PROGRESS: [TaskStatus.IN_PROGRESS],
+    TaskStatus.REVIEW: [TaskStatus.IN_PROGRESS, TaskStatus.REVIEW],
+    TaskStatus.DONE: [TaskStatus.IN_PROGRESS, TaskStatus.REVIEW, TaskStatus.DONE],
+    TaskStatus.BLOCKED: [TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED],
+    TaskStatus.CANCELLED: [TaskStatus.CANCELLED],
+}
+# The account manager accepts the work and calls tasks off; the assignee does the rest.
+MANAGER_MOVES = {TaskStatus.DONE, TaskStatus.CANCELLED}
+
+
+@dataclass
+class ProjectWork:
+    discipline: str  # one of d.DISCIPLINES, or "extra"
+    name: str
+    stage: str
+    budget: Decimal | None
+    scope: str
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    team: list[str]
+    goals: list[dict[str, Any]]
+
+
+@dataclass
+class TaskWork:
+    title: str
+    expected_result: str
+    assignee: str | None
+    created: int  # days from today
+    due: When | None
+    status: str = TaskStatus.NEW
+    priority: str = TaskPriority.NORMAL
+    project: int | None = None  # index into the account's projects
+    first_due: When | None = None  # the deadline before it moved
+    move_reason: str = ""
+    reason: str = ""  # why it is blocked or cancelled
+    finished: When | None = None  # when it was done or called off
+    checklist: list[str] = field(default_factory=list)
+    steps_done: int = 0
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
+    forced: bool = False
+
+
+@dataclass
+class RequestWork:
+    channel: str
+    text: str
+    contact: str | None  # the role of the contact who asked
+    received: When
+    outcome: str  # "new", or a Decision
+    by: str
+    fresh_minutes: int = 0  # arrived today, this many minutes before the demo was loaded
+    project: int | None = None
+    reason: str = ""
+    explanation: str = ""
+    quote_amount: Decimal | None = None
+    answer: bool | None = None
+    tasks: list[TaskWork] = field(default_factory=list)
+    triage_hours: int = 2
+
+
+@dataclass
+class InteractionWork:
+    kind: str
+    direction: str
+    when: When
+    subject: str
+    by: str
+    state: str = InteractionState.DONE
+    summary: str = ""
+    sentiment: int | None = None
+    duration: int | None = None
+    next_step: str = ""
+    contacts: list[str] = field(default_factory=list)  # contact roles
+    users: list[str] = field(default_factory=list)
+    follow_up: tuple[str, When, str] | None = None  # (kind, when, subject) of the planned next touch
+    task: TaskWork | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class AccountWork:
+    projects: list[ProjectWork] = field(default_factory=list)
+    requests: list[RequestWork] = field(default_factory=list)
+    tasks: list[TaskWork] = field(default_factory=list)
+    interactions: list[InteractionWork] = field(default_factory=list)
+
+    def all_tasks(self) -> list[TaskWork]:
+        tasks = [t for r in self.requests for t in r.tasks] + self.tasks
+        return tasks + [i.task for i in self.interactions if i.task is not None]
+
+
+def discipline_of(specialist: int) -> str:
+    return d.DISCIPLINES[(specialist - 1) % len(d.DISCIPLINES)]
+
+
+# --- the plan ---------------------------------------------------------------------------------------
+
+
+class WorkPlanner:
+    """Plans the working loop of every account; writes nothing."""
+
+    def __init__(self, rng: random.Random, today: datetime.date, accounts: list[AccountPlan]) -> None:
+        self.rng = rng
+        self.today = today
+        self.accounts = accounts
+
+    def plan(self) -> dict[int, AccountWork]:
+        live = [p for p in self.accounts if p.status in LIVE]
+        self.make_sure_specialist1_works(live)
+        work = {p.index: self.plan_account(p) for p in self.accounts}
+        self.plan_manager_days(live, work)
+        self.plan_manager_tasks(live, work)
+        self.plan_specialist_days(live, work)
+        self.cover_every_status(work)
+        return work
+
+    def make_sure_specialist1_works(self, live: list[AccountPlan]) -> None:
+        """The printed specialist login must have a day to work: put them on a live team if no team has them."""
+        if live and not any(1 in p.specialists for p in live):
+            live[0].specialists.append(1)
+
+    # helpers
+
+    def time(self) -> tuple[int, int]:
+        return self.rng.randint(10, 17), self.rng.choice([0, 15, 30, 45])
+
+    def when(self, day: int) -> When:
+        return (day, *self.time())
+
+    def due(self, day: int) -> When:
+        return (day, self.rng.choice([12, 15, 18, 18, 19]), 0)
+
+    def people(self, plan: AccountPlan) -> tuple[str, str | None, dict[str, str]]:
+        """(account manager, assistant or None, specialist per discipline) of the account team."""
+        specialists: dict[str, str] = {}
+        for n in plan.specialists:
+            specialists.setdefault(discipline_of(n), f"specialist{n}")
+        assistant = f"assistant{plan.assistant}" if plan.assistant else None
+        return f"am{plan.am}", assistant, specialists
+
+    def present(self, plan: AccountPlan, role: str, day: int) -> bool:
+        """The contact with `role` exists and still worked at the client on `day`."""
+        contact = self.contact(plan, role)
+        return contact is not None and (
+            contact.left_on is None or contact.left_on > self.today + datetime.timedelta(day)
+        )
+
+    @staticmethod
+    def contact(plan: AccountPlan, role: str) -> ContactPlan | None:
+        return next((c for c in plan.contacts if c.role == role), None)
+
+    def age(self, plan: AccountPlan) -> int:
+        return (self.today - (plan.signed_on or self.today)).days
+
+    # one account
+
+    def plan_account(self, plan: AccountPlan) -> AccountWork:
+        work = AccountWork()
+        work.projects = self.plan_projects(plan)
+        if plan.status not in LIVE:
+            return work
+        work.requests = self.plan_requests(plan, work)
+        work.tasks = self.plan_tasks(plan, work)
+        work.interactions = self.plan_interactions(plan)
+        return work
+
+    def money(self, plan: AccountPlan, rub: int) -> Decimal:
+        """`rub` roubles in the account's currency, rounded as people quote it."""
+        rate = d.RUB_PER[plan.currency]
+        step = 1000 if rate == 1 else 100
+        return max(Decimal(rub) / rate / step, Decimal(1)).quantize(Decimal(1)) * step
+
+    def plan_projects(self, plan: AccountPlan) -> list[ProjectWork]:
+        rng, today, lang = self.rng, self.today, plan.lang
+        am, assistant, specialists = self.people(plan)
+        # Key clients buy more; a standard client mostly one service.
+        most = {Tier.KEY: 3, Tier.STRATEGIC: 2}.get(plan.tier, 1 if rng.random() < 0.7 else 2)
+        disciplines = list(specialists)[:most]
+        if plan.status == AccountStatus.CHURNED:
+            return []  # its work ended with the contract
+        if plan.status not in LIVE:
+            disciplines = disciplines[:1]
+        elif plan.tier != Tier.STANDARD and len(disciplines) < 3 and rng.random() < 0.4:
+            disciplines.append("extra")
+        signed_on = plan.signed_on or today
+        deal = int(plan.deal_value_rub)
+        projects = []
+        for i, discipline in enumerate(disciplines):
+            starts_on = min(signed_on + datetime.timedelta(days=rng.randint(0, 20)), today)
+            ends_on = None
+            if plan.status == AccountStatus.PAUSED:
+                stage = ProjectStage.ON_HOLD
+            elif plan.status == AccountStatus.ONBOARDING and i > 0:
+                stage = ProjectStage.PLANNED
+                starts_on = today + datetime.timedelta(days=rng.randint(3, 20))
+            elif plan.status == AccountStatus.AT_RISK and i > 0 and rng.random() < 0.5:
+                stage = ProjectStage.ON_HOLD
+            elif i > 0 and self.age(plan) > 200 and rng.random() < 0.25:
+                stage = ProjectStage.COMPLETED
+                ends_on = today - datetime.timedelta(days=rng.randint(10, 80))
+                starts_on = min(starts_on, ends_on - datetime.timedelta(days=90))
+            else:
+                stage = ProjectStage.IN_PROGRESS
+                if rng.random() < 0.5:
+                    ends_on = today + datetime.timedelta(days=rng.randint(60, 300))
+            share = 0.15 if discipline == "extra" else rng.uniform(0.3, 0.6)
+            team = [am]
+            if discipline in specialists:
+                team.append(specialists[discipline])
+            if assistant and rng.random() < 0.5:
+                team.append(assistant)
+            goals = []
+            for description, metric, target in rng.sample(
+                d.PROJECT_GOALS[lang][discipline],
+                1 if plan.tier == Tier.STANDARD else rng.randint(1, min(2, len(d.PROJECT_GOALS[lang][discipline]))),
+            ):
+                goal: dict[str, Any] = {"description": description, "metric": metric, "target_value": target}
+                if stage in (ProjectStage.COMPLETED, ProjectStage.CANCELLED) and ends_on:
+                    goal["target_date"] = ends_on
+                    if stage == ProjectStage.COMPLETED:
+                        goal["achieved_on"] = ends_on - datetime.timedelta(days=rng.randint(0, 20))
+                else:
+                    goal["target_date"] = today + datetime.timedelta(days=rng.randint(30, 240))
+                goals.append(goal)
+            projects.append(
+                ProjectWork(
+                    discipline=discipline,
+                    name=rng.choice(d.PROJECT_NAMES[lang][discipline]),
+                    stage=stage,
+                    budget=self.money(plan, int(deal * share)),
+                    scope=d.PROJECT_SCOPES[lang][discipline],
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    team=team,
+                    goals=goals,
+                )
+            )
+        return projects
+
+    def task_for(self, plan: AccountPlan, work: AccountWork, discipline: str | None, created: int) -> TaskWork:
+        """A task of the discipline (or the account manager's own), its due date and status drawn around today."""
+        rng, lang = self.rng, plan.lang
+        am, assistant, specialists = self.people(plan)
+        if discipline is None or discipline not in specialists:
+            title, result = rng.choice(d.TASKS[lang]["am"])
+            assignee: str | None = assistant if assistant and rng.random() < 0.4 else am
+            project = None
+        else:
+            title, result = rng.choice(d.TASKS[lang][discipline])
+            assignee = specialists[discipline]
+            project = next((i for i, p in enumerate(work.projects) if p.discipline == discipline), None)
+        task = TaskWork(title=title, expected_result=result, assignee=assignee, created=created, due=None)
+        task.project = project
+        span = min(HISTORY_DAYS, self.age(plan))
+        bucket = rng.choices(["past", "recent", "today", "soon", "later", "none"], [30, 22, 12, 15, 16, 5])[0]
+        due_day = {
+            "past": -rng.randint(8, 40),
+            "recent": -rng.randint(1, 7),
+            "today": 0,
+            "soon": rng.randint(1, 3),
+            "later": rng.randint(4, 21),
+            "none": None,
+        }[bucket]
+        if due_day is not None:
+            due_day = max(due_day, created + 1, -span + 1)
+            task.due = self.due(due_day)
+        task.status = self.status_for(due_day)
+        task.priority = rng.choices(list(TaskPriority.values), [15, 55, 22, 8])[0]
+        self.finish_details(plan, task)
+        return task
+
+    def status_for(self, due_day: int | None) -> str:
+        s, rng = TaskStatus, self.rng
+        if due_day is None:
+            return rng.choice([s.NEW, s.IN_PROGRESS])
+        if due_day < -7:
+            weights = {s.DONE: 84, s.CANCELLED: 6, s.IN_PROGRESS: 5, s.BLOCKED: 5}
+        elif due_day < 0:
+            weights = {s.DONE: 40, s.IN_PROGRESS: 25, s.REVIEW: 15, s.BLOCKED: 10, s.NEW: 10}
+        elif due_day == 0:
+            weights = {s.IN_PROGRESS: 50, s.NEW: 30, s.REVIEW: 20}
+        else:
+            weights = {s.NEW: 50, s.IN_PROGRESS: 35, s.BLOCKED: 8, s.REVIEW: 5, s.CANCELLED: 2}
+        return rng.choices(list(weights), list(weights.values()))[0]
+
+    def finish_details(self, plan: AccountPlan, task: TaskWork) -> None:
+        """Reasons, a moved deadline, the finishing time, a checklist and comments, as the status needs."""
+        rng, lang = self.rng, plan.lang
+        am = f"am{plan.am}"
+        if task.status == TaskStatus.BLOCKED:
+            task.reason = rng.choice(d.BLOCK_REASONS[lang])
+        if task.status == TaskStatus.CANCELLED:
+            task.reason = rng.choice(d.CANCEL_REASONS[lang])
+        if task.due is not None and rng.random() < 0.12:
+            day, hour, minute = task.due
+            first = max(day - rng.randint(2, 7), task.created + 1)
+            if first < day:
+                task.first_due = (first, hour, minute)
+                task.move_reason = rng.choice(d.DUE_MOVE_REASONS[lang])
+        if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            due_day = task.due[0] if task.due else 0
+            day = min(due_day + rng.choice([-2, -1, 0, 0, 0, 1, 2]), -1 if due_day < 0 else 0)
+            task.finished = (max(day, task.created), *self.time())
+        if rng.random() < 0.25:
+            steps = d.CHECKLISTS[lang][: rng.randint(3, 5)]
+            task.checklist = list(steps)
+            task.steps_done = {
+                TaskStatus.DONE: len(steps),
+                TaskStatus.REVIEW: len(steps) - 1,
+                TaskStatus.IN_PROGRESS: rng.randint(1, len(steps) - 1),
+                TaskStatus.BLOCKED: rng.randint(0, len(steps) - 2),
+            }.get(task.status, 0)
+        if task.status != TaskStatus.NEW and rng.random() < 0.2:
+            texts = rng.sample(d.TASK_COMMENTS[lang], rng.randint(1, 2))
+            authors = [task.assignee or am, am]
+            task.comments = [(authors[i % 2], text) for i, text in enumerate(texts)]
+
+    def plan_requests(self, plan: AccountPlan, work: AccountWork) -> list[RequestWork]:
+        rng = self.rng
+        if plan.status == AccountStatus.ONBOARDING:
+            count = 1
+        elif plan.tier == Tier.KEY:
+            count = rng.randint(2, 3)
+        elif plan.tier == Tier.STRATEGIC:
+            count = rng.randint(1, 2)
+        else:
+            count = rng.choice([0, 1, 1])
+        outcomes = rng.choices(["accept", "new", "reject", "quote"], [48, 12, 16, 24], k=count)
+        return [self.request_for(plan, work, outcome) for outcome in outcomes]
+
+    def request_for(self, plan: AccountPlan, work: AccountWork, outcome: str, detail: str = "") -> RequestWork:
+        """One client request; `detail` picks the case: over/fresh (new), the rejection reason, yes/no/pending."""
+        rng, lang = self.rng, plan.lang
+        am, assistant, specialists = self.people(plan)
+        span = min(HISTORY_DAYS, self.age(plan))
+        asking = [r for r in ("champion", "user", "decision_maker", "influencer") if self.present(plan, r, 0)]
+        channel = rng.choice([c for c in RequestChannel.values if c != RequestChannel.PORTAL])
+        request = RequestWork(
+            channel=channel,
+            text="",
+            contact=rng.choice(asking) if asking else None,
+            received=self.when(-rng.randint(2, max(2, min(60, span - 1)))),
+            outcome=outcome,
+            by=assistant if assistant and rng.random() < 0.3 else am,
+            triage_hours=rng.randint(1, 6) if rng.random() < 0.88 else rng.randint(30, 60),
+        )
+        if outcome == "new":
+            detail = detail or rng.choice(["over", "fresh"])
+            if detail == "fresh":
+                request.received = (0, 0, 0)
+                request.fresh_minutes = rng.randint(10, 150)
+            else:
+                request.received = self.when(-min(rng.randint(3, 8), max(3, span - 1)))
+        if outcome in ("new", Decision.ACCEPT):
+            discipline = rng.choice(list(specialists)) if specialists else None
+            task = self.task_for(plan, work, discipline, request.received[0])
+            request.text = d.REQUESTS[lang]["accept"].format(task=task.title[0].lower() + task.title[1:])
+            request.project = task.project
+            if outcome == Decision.ACCEPT:
+                request.tasks = [task]
+                if rng.random() < 0.2:
+                    request.tasks.append(self.task_for(plan, work, discipline, request.received[0]))
+        elif outcome == Decision.REJECT:
+            request.reason = detail or rng.choice(["harmful", "absurd", "duplicate", "out_of_scope"])
+            request.text = rng.choice(d.REQUESTS[lang][request.reason])
+            request.explanation = d.REJECT_EXPLANATIONS[lang][request.reason]
+        else:
+            request.text = rng.choice(d.REQUESTS[lang]["quote"])
+            request.quote_amount = self.money(plan, rng.randrange(20, 300) * 1000)
+            request.project = next((i for i, p in enumerate(work.projects) if p.discipline == "extra"), None)
+            detail = detail or rng.choices(["yes", "no", "pending"], [40, 25, 35])[0]
+            request.answer = {"yes": True, "no": False, "pending": None}[detail]
+            if request.answer:
+                task = self.task_for(plan, work, None, request.received[0])
+                task.project = request.project
+                request.tasks = [task]
+        return request
+
+    def plan_tasks(self, plan: AccountPlan, work: AccountWork) -> list[TaskWork]:
+        """The team's own tasks on the account, beside those that came from requests."""
+        rng = self.rng
+        _am, _assistant, specialists = self.people(plan)
+        count = {Tier.KEY: rng.randint(2, 3), Tier.STRATEGIC: rng.randint(1, 2)}.get(plan.tier, rng.choice([0, 0, 1]))
+        span = min(HISTORY_DAYS, self.age(plan))
+        tasks = []
+        for _n in range(count):
+            discipline = rng.choice([*specialists, None]) if specialists else None
+            created = -rng.randint(1, max(1, span - 1))
+            tasks.append(self.task_for(plan, work, discipline, created))
+        return tasks
+
+    def plan_interactions(self, plan: AccountPlan) -> list[InteractionWork]:
+        """About ninety days of touches: regular calls and messages with the champion, meetings with the
+        decision maker (rarer on accounts at risk, so they come up as due), an event, a note."""
+        rng, lang = self.rng, plan.lang
+        am, assistant, specialists = self.people(plan)
+        at_risk = plan.status == AccountStatus.AT_RISK
+        span = max(2, min(HISTORY_DAYS, self.age(plan)))
+        texts = d.INTERACTIONS[lang]
+        out: list[InteractionWork] = []
+
+        def touch(kind: str, day: int, roles: list[str]) -> InteractionWork | None:
+            roles = [r for r in roles if self.present(plan, r, day)]
+            if kind != InteractionKind.NOTE and not roles:
+                return None
+            subject, summary, next_step = rng.choice(texts[kind])
+            if kind == InteractionKind.NOTE:
+                direction = Direction.INTERNAL
+            elif kind in (InteractionKind.EMAIL, InteractionKind.MESSENGER):
+                direction = rng.choice([Direction.INBOUND, Direction.OUTBOUND])
+            else:
+                direction = Direction.OUTBOUND if rng.random() < 0.75 else Direction.INBOUND
+            # Who wrote an email, a message or a note is its logger; calls, meetings and events list who took part.
+            users = [] if kind in ("email", "messenger", "note") else [am]
+            if users and assistant and rng.random() < 0.25:
+                users.append(assistant)
+            if kind == InteractionKind.MEETING and specialists and rng.random() < 0.5:
+                users.append(rng.choice(list(specialists.values())))
+            negative = at_risk and kind != InteractionKind.NOTE and rng.random() < 0.45
+            if negative:
+                subject, summary = rng.choice(d.NEGATIVE_INTERACTIONS[lang])
+                sentiment: int | None = rng.choice([-2, -1, -1])
+            elif kind == InteractionKind.NOTE or rng.random() < 0.15:
+                sentiment = None
+            else:
+                sentiment = rng.choices([-1, 0, 1, 2], [1, 5, 8, 4])[0]
+            durations = {"call": (10, 40), "meeting": (45, 90), "event": (180, 480)}
+            low_high = durations.get(kind)
+            interaction = InteractionWork(
+                kind=kind,
+                direction=direction,
+                when=self.when(day),
+                subject=subject,
+                by=assistant if assistant and kind in ("email", "messenger") and rng.random() < 0.4 else am,
+                summary=summary,
+                sentiment=sentiment,
+                duration=rng.randint(*low_high) if low_high else None,
+                next_step=next_step,
+                contacts=roles,
+                users=users,
+            )
+            out.append(interaction)
+            return interaction
+
+        gap = {Tier.KEY: (10, 15), Tier.STRATEGIC: (16, 24)}.get(plan.tier, (40, 55))
+        # Counted back from the latest touch, a few days ago: who is due depends on the last touch only.
+        day = -rng.randint(1, 8)
+        while day > -span:
+            kind = rng.choices(["call", "messenger", "email"], [5, 3, 2])[0]
+            first = "champion" if self.present(plan, "champion", day) else rng.choice(["influencer", "user"])
+            # Emails copy the people around the champion; calls often take in the user of our work.
+            also = ["economic_buyer", "influencer", "gatekeeper"] if kind == "email" else ["user"]
+            roles = [first] + ([rng.choice(also)] if rng.random() < 0.5 else [])
+            touch(kind, day, roles)
+            day -= rng.randint(*gap)
+        # The decision maker: monthly on healthy key accounts, once on the others, long ago on those at risk.
+        if at_risk:
+            meeting_days = [-rng.randint(40, 85)]
+        elif plan.tier == Tier.STANDARD:
+            meeting_days = [-rng.randint(8, 40)] if rng.random() < 0.7 else []
+        else:
+            first_meeting = -rng.randint(3, 25)
+            meeting_days = [first_meeting - 30 * k for k in range(3 if plan.tier == Tier.KEY else 2)]
+        for meeting_day in meeting_days:
+            if meeting_day > -span:
+                roles = ["decision_maker", "champion", *rng.sample(["economic_buyer", "influencer", "user"], 2)]
+                touch(InteractionKind.MEETING, meeting_day, roles)
+        if plan.tier == Tier.KEY or rng.random() < 0.12:
+            event_day = -rng.randint(5, span - 1) if span > 6 else -1
+            touch(InteractionKind.EVENT, event_day, ["decision_maker", "influencer"])
+        if rng.random() < 0.15:
+            touch(InteractionKind.NOTE, -rng.randint(1, span - 1), [])
+        out.sort(key=lambda i: i.when)
+        if at_risk:
+            # What put the account at risk shows in its latest conversation.
+            last = next((i for i in reversed(out) if i.kind != InteractionKind.NOTE), None)
+            if last is not None and (last.sentiment is None or last.sentiment >= 0):
+                last.subject, last.summary = rng.choice(d.NEGATIVE_INTERACTIONS[lang])
+                last.sentiment = -1
+        if out and rng.random() < 0.35:
+            kind = rng.choice([InteractionKind.CALL, InteractionKind.MEETING])
+            out[-1].follow_up = (kind, self.when(rng.randint(1, 10)), d.PLANNED[lang][kind])
+        if out and rng.random() < 0.08:
+            planned = touch(InteractionKind.MEETING, -rng.randint(2, 20), ["decision_maker", "champion"])
+            if planned is not None:
+                planned.state, planned.sentiment, planned.summary, planned.cancelled = (
+                    InteractionState.PLANNED,
+                    None,
+                    "",
+                    True,
+                )
+                out.remove(planned)
+                out.insert(0, planned)
+        for interaction in out:
+            recent = interaction.when[0] >= -20 and interaction.state == InteractionState.DONE
+            if recent and interaction.next_step and interaction.kind != "note" and rng.random() < 0.15:
+                discipline = rng.choice([*specialists, None]) if specialists else None
+                task = self.task_for(plan, AccountWork(), discipline, interaction.when[0])
+                task.title = interaction.next_step
+                task.project, task.checklist, task.steps_done = None, [], 0  # a next step is a bare task
+                interaction.task = task
+        return out
+
+    # the day of each person
+
+    def plan_manager_days(self, live: list[AccountPlan], work: dict[int, AccountWork]) -> None:
+        """Every account manager starts today with a call and a meeting planned, requests waiting for triage
+        (one already past its response target), and every kind of triage decision somewhere in their portfolio."""
+        by_am: dict[int, list[AccountPlan]] = {}
+        for plan in live:
+            by_am.setdefault(plan.am, []).append(plan)
+        covered = [
+            (Decision.REJECT, "harmful"),
+            (Decision.REJECT, "absurd"),
+            (Decision.REJECT, "duplicate"),
+            (Decision.REJECT, "out_of_scope"),
+            (Decision.QUOTE, "yes"),
+            (Decision.QUOTE, "no"),
+            (Decision.QUOTE, "pending"),
+            (Decision.ACCEPT, ""),
+        ]
+        for n, plans in sorted(by_am.items()):
+            first = plans[0]
+            w = work[first.index]
+            w.requests.append(self.request_for(first, w, "new", "over"))
+            w.requests.append(self.request_for(first, w, "new", "fresh"))
+            if n == min(by_am):
+                for i, (outcome, detail) in enumerate(covered):
+                    plan = plans[i % len(plans)]
+                    work[plan.index].requests.append(self.request_for(plan, work[plan.index], outcome, detail))
+            held = [
+                (plan, i)
+                for plan in plans
+                for i in reversed(work[plan.index].interactions)
+                if i.state == InteractionState.DONE and i.contacts and i.by == f"am{n}"
+            ]
+            for (plan, interaction), (kind, hour, minute) in zip(
+                held[:2], [(InteractionKind.CALL, 11, 30), (InteractionKind.MEETING, 15, 0)], strict=False
+            ):
+                interaction.follow_up = (kind, (0, hour, minute), d.PLANNED[plan.lang][kind])
+
+    def plan_manager_tasks(self, live: list[AccountPlan], work: dict[int, AccountWork]) -> None:
+        """Every account manager has one of their own tasks overdue and one due today."""
+        seen: set[int] = set()
+        for plan in live:
+            if plan.am in seen:
+                continue
+            seen.add(plan.am)
+            for due_day, status in [(-1, TaskStatus.IN_PROGRESS), (0, TaskStatus.NEW)]:
+                title, result = self.rng.choice(d.TASKS[plan.lang]["am"])
+                task = TaskWork(
+                    title=title,
+                    expected_result=result,
+                    assignee=f"am{plan.am}",
+                    created=due_day - self.rng.randint(2, 6),
+                    due=(due_day, 17, 0),
+                    status=status,
+                    priority=TaskPriority.HIGH,
+                    forced=True,
+                )
+                self.finish_details(plan, task)
+                work[plan.index].tasks.append(task)
+
+    def plan_specialist_days(self, live: list[AccountPlan], work: dict[int, AccountWork]) -> None:
+        """Every specialist on a live team has an overdue task, one due today and one due tomorrow."""
+        seen: set[int] = set()
+        for plan in live:
+            for n in plan.specialists:
+                if n in seen:
+                    continue
+                seen.add(n)
+                w = work[plan.index]
+                cases = [(-2, TaskStatus.IN_PROGRESS, TaskPriority.HIGH), (0, TaskStatus.NEW, TaskPriority.URGENT)]
+                cases.append((1, TaskStatus.REVIEW, TaskPriority.NORMAL))
+                for due_day, status, priority in cases:
+                    title, result = self.rng.choice(d.TASKS[plan.lang][discipline_of(n)])
+                    task = TaskWork(
+                        title=title,
+                        expected_result=result,
+                        assignee=f"specialist{n}",
+                        created=due_day - self.rng.randint(3, 10),
+                        due=(due_day, 18, 0),
+                        status=status,
+                        priority=priority,
+                        forced=True,
+                    )
+                    task.project = next((i for i, p in enumerate(w.projects) if p.discipline == discipline_of(n)), None)
+                    self.finish_details(plan, task)
+                    w.tasks.append(task)
+
+    def cover_every_status(self, work: dict[int, AccountWork]) -> None:
+        """A small demo still shows every task status: a missing one is given to a task that could have it."""
+        tasks = [t for w in work.values() for t in w.all_tasks() if not t.forced]
+        for status in TaskStatus.values:
+            if any(t.status == status for t in tasks):
+                continue
+            candidates = [t for t in tasks if t.due is not None and t.due[0] < 0] if status == TaskStatus.DONE else []
+            for task in candidates or tasks:
+                if sum(1 for t in tasks if t.status == task.status) > 1:
+                    task.status = status
+                    task.reason, task.finished = "", None
+                    if status == TaskStatus.BLOCKED:
+                        task.reason = self.rng.choice(d.BLOCK_REASONS["en"])
+                    elif status == TaskStatus.CANCELLED:
+                        task.reason = self.rng.choice(d.CANCEL_REASONS["en"])
+                    if status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+                        task.finished = (min((task.due or (-1, 0, 0))[0], -1), 16, 0)
+                    task.steps_done = len(task.checklist) if status == TaskStatus.DONE else 0
+                    break
+
+
+# --- writing through the services -------------------------------------------------------------------
+
+
+class WorkWriter:
+    """Writes the planned working loop through the services, as the people who would do it."""
+
+    def __init__(
+        self,
+        organization: Organization,
+        users: dict[str, User],
+        accounts: dict[int, Account],
+        contacts: dict[tuple[int, str], Any],
+        plans: list[AccountPlan],
+        work: dict[int, AccountWork],
+        today: datetime.date,
+    ) -> None:
+        self.organization = organization
+        self.users = users
+        self.accounts = accounts
+        self.contacts = contacts
+        self.plans = plans
+        self.work = work
+        self.today = today
+        self.now = timezone.now()
+        try:
+            self.zone: datetime.tzinfo = zoneinfo.ZoneInfo(organization.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.zone = timezone.get_current_timezone()
+        # (object, {field: time}) to back-date once everything is written; see backdate().
+        self.stamps: list[tuple[Any, dict[str, datetime.datetime]]] = []
+
+    def at(self, when: When) -> datetime.datetime:
+        day, hour, minute = when
+        return datetime.datetime.combine(
+            self.today + datetime.timedelta(days=day), datetime.time(hour, minute), self.zone
+        )
+
+    def past(self, when: When) -> datetime.datetime:
+        """A time that has to lie in the past (a request received, a task done): today's are kept before now."""
+        return min(self.at(when), self.now - datetime.timedelta(minutes=5))
+
+    def due_at(self, when: When | None) -> datetime.datetime | None:
+        """A deadline; one planned for today stays ahead of the moment the demo is loaded, so it is due today."""
+        if when is None:
+            return None
+        due = self.at(when)
+        if when[0] == 0 and due < self.now + datetime.timedelta(hours=1):
+            end_of_day = self.at((1, 0, 0)) - datetime.timedelta(minutes=1)
+            due = min(self.now + datetime.timedelta(hours=1), end_of_day)
+        return due
+
+    def write(self) -> None:
+        services = {s.name: s for s in service_catalogue_ensure_defaults(self.organization)}
+        for plan in self.plans:
+            self.write_account(plan, self.work[plan.index], services)
+        self.backdate()
+
+    def write_account(self, plan: AccountPlan, work: AccountWork, services: dict[str, Any]) -> None:
+        account = self.accounts[plan.index]
+        am = self.users[f"am{plan.am}"]
+        projects: list[Project] = []
+        for p in work.projects:
+            service = services.get(d.SERVICE_OF.get(p.discipline, d.EXTRA_WORKS))
+            project = project_create(
+                actor=am,
+                account=account,
+                name=p.name,
+                team=[self.users[u] for u in p.team],
+                service=service,
+                stage=p.stage,
+                budget=p.budget,
+                scope=p.scope,
+                starts_on=p.starts_on,
+                ends_on=p.ends_on,
+            )
+            for goal in p.goals:
+                project_goal_create(actor=am, project=project, **goal)
+            projects.append(project)
+
+        made: list[tuple[Task, TaskWork]] = []
+        for r in work.requests:
+            made += self.write_request(plan, account, r, projects)
+        for t in work.tasks:
+            made.append((self.write_task(account, am, t, projects), t))
+        for i in work.interactions:
+            made += self.write_interaction(plan, account, i)
+        for task, t in made:
+            self.work_task(am, task, t)
+
+    def task_spec(self, t: TaskWork, projects: list[Project]) -> dict[str, Any]:
+        return {
+            "title": t.title,
+            "expected_result": t.expected_result,
+            "assignee": self.users[t.assignee] if t.assignee else None,
+            "due_at": self.due_at(t.first_due or t.due),
+            "project": projects[t.project] if t.project is not None else None,
+            "priority": t.priority,
+            "checklist": t.checklist,
+        }
+
+    def write_task(self, account: Account, am: User, t: TaskWork, projects: list[Project]) -> Task:
+        return task_create(actor=am, account=account, **self.task_spec(t, projects))
+
+    def write_request(
+        self, plan: AccountPlan, account: Account, r: RequestWork, projects: list[Project]
+    ) -> list[tuple[Task, TaskWork]]:
+        by = self.users[r.by]
+        fresh = self.now - datetime.timedelta(minutes=r.fresh_minutes)
+        received = fresh if r.fresh_minutes else self.past(r.received)
+        request = request_log(
+            actor=by,
+            account=account,
+            channel=r.channel,
+            text=r.text,
+            contact=self.contacts.get((plan.index, r.contact)) if r.contact else None,
+            project=projects[r.project] if r.project is not None else None,
+            received_at=received,
+        )
+        if r.outcome == "new":
+            return []
+        specs = [self.task_spec(t, projects) for t in r.tasks]
+        if r.outcome == Decision.ACCEPT:
+            request_triage(actor=by, request=request, decision=Decision.ACCEPT, tasks=specs)
+        elif r.outcome == Decision.REJECT:
+            request_triage(
+                actor=by, request=request, decision=Decision.REJECT, reason=r.reason, explanation=r.explanation
+            )
+        else:
+            request_triage(actor=by, request=request, decision=Decision.QUOTE, quote_amount=r.quote_amount)
+            if r.answer is not None:
+                request_quote_answer(actor=by, request=request, accepted=r.answer, tasks=specs or None)
+        triaged = min(received + datetime.timedelta(hours=r.triage_hours), self.now - datetime.timedelta(minutes=1))
+        self.stamps.append((request, {"triaged_at": triaged}))
+        if not r.tasks:
+            return []
+        tasks = list(Task.objects.filter(request=request).order_by("pk"))
+        return list(zip(tasks, r.tasks, strict=True))
+
+    def write_interaction(self, plan: AccountPlan, account: Account, i: InteractionWork) -> list[tuple[Task, TaskWork]]:
+        by = self.users[i.by]
+        follow_up = None
+        if i.follow_up:
+            kind, when, subject = i.follow_up
+            follow_up = {"kind": kind, "occurred_at": self.at(when), "subject": subject}
+        task_spec = None
+        if i.task is not None:
+            t = i.task
+            task_spec = {
+                "title": t.title,
+                "assignee": self.users[t.assignee] if t.assignee else None,
+                "due_at": self.due_at(t.first_due or t.due),
+            }
+        interaction = interaction_log(
+            actor=by,
+            account=account,
+            kind=i.kind,
+            occurred_at=self.past(i.when) if i.state == InteractionState.DONE else self.at(i.when),
+            direction=i.direction,
+            state=i.state,
+            subject=i.subject,
+            summary=i.summary,
+            sentiment=i.sentiment,
+            duration_minutes=i.duration,
+            contacts=[self.contacts[(plan.index, role)] for role in i.contacts],
+            users=[self.users[u] for u in i.users],
+            next_step=i.next_step,
+            next_step_task=task_spec,
+            next_interaction=follow_up,
+        )
+        if i.cancelled:
+            interaction_cancel(actor=by, interaction=interaction)
+        if i.task is not None and interaction.follow_up_task is not None:
+            return [(interaction.follow_up_task, i.task)]
+        return []
+
+    def work_task(self, am: User, task: Task, t: TaskWork) -> None:
+        """What happened to the task after it was set: a moved deadline, its moves, ticked steps, comments."""
+        doer = self.users[t.assignee] if t.assignee else am
+        created = self.past((t.created, 9, 30))
+        end = self.past(t.finished) if t.finished else self.now - datetime.timedelta(minutes=2)
+        end = max(end, created)
+        self.stamps.append((task, {"created_at": created}))
+        moments = _spread(created, end, len(PATHS[t.status]) + len(t.comments) + 2)
+        if t.first_due is not None and t.due is not None:
+            change = task_move_due(actor=am, task=task, due_at=self.due_at(t.due), reason=t.move_reason)
+            if change is not None:
+                self.stamps.append((change, {"created_at": moments[0]}))
+        steps = list(TaskChecklistItem.objects.filter(task=task).order_by("position")) if t.steps_done else []
+        ticked = steps[: t.steps_done]
+        for item, moment in zip(ticked, _spread(created, end, len(ticked)), strict=True):
+            task_checklist_toggle(actor=doer, item=item, done=True)
+            self.stamps.append((item, {"done_at": moment}))
+        moves = PATHS[t.status]
+        for n, to in enumerate(moves, start=1):
+            actor = am if to in MANAGER_MOVES else doer
+            reason = t.reason if to in (TaskStatus.BLOCKED, TaskStatus.CANCELLED) else ""
+            change = task_transition(actor=actor, task=task, to=to, reason=reason)
+            self.stamps.append((change, {"created_at": moments[n]}))
+        if t.status in (TaskStatus.DONE,):
+            self.stamps.append((task, {"completed_at": end}))
+        for (author, text), moment in zip(t.comments, moments[len(moves) + 1 :], strict=False):
+            comment = task_comment_add(actor=self.users[author], task=task, text=text)
+            self.stamps.append((comment, {"created_at": moment}))
+        initial = TaskStatusChange.objects.filter(task=task, from_status="").first()
+        if initial is not None:
+            self.stamps.append((initial, {"created_at": created}))
+
+    def backdate(self) -> None:
+        """Give the demo's past records their past times.
+
+        The services stamp "now" on what they record (a task's creation and completion, each status move,
+        a moved deadline, a ticked step, a comment, a request's triage), and none of them takes a past time:
+        without this, three months of history would all have happened in the second the demo was loaded,
+        and every request would have missed its response target. One bulk update per model, after the
+        services have written and audited everything.
+        """
+        by_model: dict[type, dict[int, tuple[Any, set[str]]]] = {}
+        for obj, values in self.stamps:
+            rows = by_model.setdefault(type(obj), {})
+            current, fields = rows.get(obj.pk, (obj, set()))
+            for name, value in values.items():
+                setattr(current, name, value)
+            fields.update(values)
+            rows[obj.pk] = (current, fields)
+        for model in (ClientRequest, Task, TaskStatusChange, TaskDueChange, TaskChecklistItem, TaskComment):
+            rows = by_model.get(model, {})
+            if not rows:
+                continue
+            fields = sorted(set().union(*(f for _o, f in rows.values())))
+            model._default_manager.bulk_update([o for o, _f in rows.values()], fields, batch_size=500)
+
+
+def _spread(start: datetime.datetime, end: datetime.datetime, n: int) -> list[datetime.datetime]:
+    """`n` moments evenly between `start` and `end` (exclusive), in order."""
+    if n <= 0:
+        return []
+    step = (end - start) / (n + 1)
+    return [start + step * (k + 1) for k in range(n)]
