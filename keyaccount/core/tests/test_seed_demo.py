@@ -22,6 +22,8 @@ from keyaccount.comms.models import Interaction, InteractionKind, InteractionSta
 from keyaccount.contacts.models import Contact, ContactAccountRole, DecisionRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.notifications.day import day_for
+from keyaccount.notifications.models import Notification
+from keyaccount.notifications.selectors import notification_preferences_of
 from keyaccount.tenancy.models import Membership, Organization, Role, User
 from keyaccount.work.models import Project, RejectReason, Request, RequestStatus, Service, Task, TaskStatus
 
@@ -297,3 +299,14 @@ class TestTheDemoOrganization:
             created = events.filter(object_type=label, action="create").count()
             assert created == model.objects.filter(organization=org).count(), label
         assert events.filter(object_type="work.task", action="update", changes__has_key="status").exists()
+
+    def test_the_history_mails_nobody_and_only_the_last_days_notices_are_unread(self, demo):
+        from django_tasks_db.models import DBTaskResult
+
+        org, _output = demo
+        assert not DBTaskResult.objects.exists()
+        notices = Notification.objects.filter(organization=org)
+        assert notices.exists()
+        yesterday = timezone.now() - datetime.timedelta(days=1)
+        assert not notices.filter(read_at__isnull=True, created_at__lt=yesterday).exists()
+        assert all(notification_preferences_of(person("specialist1")).values())

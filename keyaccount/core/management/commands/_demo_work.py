@@ -15,12 +15,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from keyaccount.accounts.models import AccountStatus, Tier
 from keyaccount.comms.models import Direction, InteractionKind, InteractionState
 from keyaccount.comms.services import interaction_cancel, interaction_log
 from keyaccount.core.management.commands import _demo_data as d
+from keyaccount.notifications.models import Notification, NotificationKind
+from keyaccount.notifications.selectors import notification_preferences_of, notifications_visible_to
+from keyaccount.notifications.services import notification_mark_read, notification_preferences_set
 from keyaccount.work.models import (
     ProjectStage,
     RequestChannel,
@@ -366,7 +371,7 @@ class WorkPlanner:
             due_day = task.due[0] if task.due else 0
             day = min(due_day + rng.choice([-2, -1, 0, 0, 0, 1, 2]), -1 if due_day < 0 else 0)
             task.finished = (max(day, task.created), *self.time())
-        if rng.random() < 0.25:
+        if rng.random() < 0.15:
             steps = d.CHECKLISTS[lang][: rng.randint(3, 5)]
             task.checklist = list(steps)
             task.steps_done = {
@@ -507,7 +512,7 @@ class WorkPlanner:
             out.append(interaction)
             return interaction
 
-        gap = {Tier.KEY: (10, 15), Tier.STRATEGIC: (16, 24)}.get(plan.tier, (40, 55))
+        gap = {Tier.KEY: (10, 15), Tier.STRATEGIC: (16, 24)}.get(plan.tier, (45, 60))
         # Counted back from the latest touch, a few days ago: who is due depends on the last touch only.
         day = -rng.randint(1, 8)
         while day > -span:
@@ -726,10 +731,26 @@ class WorkWriter:
         return due
 
     def write(self) -> None:
+        # Three months of history would otherwise mail every "task assigned to you" the moment the worker
+        # starts: email is off while the demo is written, and back to each person's choice after.
+        people = list(self.users.values())
+        choices = {u.pk: notification_preferences_of(u) for u in people}
+        for u in people:
+            notification_preferences_set(actor=u, email=dict.fromkeys(choices[u.pk], False))
         services = {s.name: s for s in service_catalogue_ensure_defaults(self.organization)}
         for plan in self.plans:
             self.write_account(plan, self.work[plan.index], services)
         self.backdate()
+        self.settle_notifications()
+        for u in people:
+            notification_preferences_set(actor=u, email=choices[u.pk])
+
+    def settle_notifications(self) -> None:
+        """People have read what they were told about before yesterday; the last day's news is still unread."""
+        since = self.now - datetime.timedelta(days=1)
+        for person in self.users.values():
+            for notification in notifications_visible_to(person).filter(read_at__isnull=True, created_at__lt=since):
+                notification_mark_read(actor=person, notification=notification)
 
     def write_account(self, plan: AccountPlan, work: AccountWork, services: dict[str, Any]) -> None:
         account = self.accounts[plan.index]
@@ -877,15 +898,13 @@ class WorkWriter:
         for (author, text), moment in zip(t.comments, moments[len(moves) + 1 :], strict=False):
             comment = task_comment_add(actor=self.users[author], task=task, text=text)
             self.stamps.append((comment, {"created_at": moment}))
-        initial = TaskStatusChange.objects.filter(task=task, from_status="").first()
-        if initial is not None:
-            self.stamps.append((initial, {"created_at": created}))
 
     def backdate(self) -> None:
         """Give the demo's past records their past times.
 
         The services stamp "now" on what they record (a task's creation and completion, each status move,
-        a moved deadline, a ticked step, a comment, a request's triage), and none of them takes a past time:
+        a moved deadline, a ticked step, a comment, a request's triage, the notice to a task's assignee), and
+        none of them takes a past time:
         without this, three months of history would all have happened in the second the demo was loaded,
         and every request would have missed its response target. One bulk update per model, after the
         services have written and audited everything.
@@ -904,6 +923,14 @@ class WorkWriter:
                 continue
             fields = sorted(set().union(*(f for _o, f in rows.values())))
             model._default_manager.bulk_update([o for o, _f in rows.values()], fields, batch_size=500)
+        # A task's first status (new), and the notice to its assignee, date from the task itself.
+        TaskStatusChange.objects.filter(organization_id=self.organization.pk, from_status="").update(
+            created_at=Subquery(Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1])
+        )
+        task_created = Task.objects.filter(pk=Cast(OuterRef("subject_id"), IntegerField())).values("created_at")[:1]
+        Notification.objects.filter(
+            organization_id=self.organization.pk, kind=NotificationKind.TASK_ASSIGNED, subject_type="work.task"
+        ).update(created_at=Subquery(task_created))
 
 
 def _spread(start: datetime.datetime, end: datetime.datetime, n: int) -> list[datetime.datetime]:

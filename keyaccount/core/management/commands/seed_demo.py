@@ -1,4 +1,5 @@
-"""Load a demo organization: a digital agency with its people, clients, their stakeholders and history.
+"""Load a demo organization: a digital agency with its people, clients, their stakeholders and history,
+and its working loop (projects, three months of interactions, client requests and team tasks; see _demo_work).
 
     python manage.py seed_demo [--organization NAME] [--accounts N] [--password P] [--seed S] [--if-empty]
 
@@ -813,10 +814,13 @@ class Command(BaseCommand):
             raise CommandError(f"Could not load the demo organization: {e}") from e
         seconds = (timezone.now() - started).total_seconds()
         contacts = sum(len(p.contacts) for p in plan.accounts)
+        work = plan.work.values()
         self.stdout.write(
             self.style.SUCCESS(
                 f'Loaded "{org.name}": {len(plan.accounts)} accounts, {contacts} contacts, '
-                f"{len(plan.people)} people in {seconds:.1f} s."
+                f"{len(plan.people)} people, {sum(len(w.projects) for w in work)} projects, "
+                f"{sum(len(w.interactions) for w in work)} interactions, {sum(len(w.requests) for w in work)} "
+                f"requests, {sum(len(w.all_tasks()) for w in work)} tasks in {seconds:.1f} s."
             )
         )
         self.print_logins(org, password=options["password"])
