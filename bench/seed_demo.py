@@ -1,11 +1,13 @@
-"""Time the demo loader and check the portfolio's query budget on a fresh SQLite database.
+"""Time the demo loader and check the query budgets of the main lists on a fresh SQLite database.
 
     .venv/bin/python bench/seed_demo.py            (or: make bench)
 
-Loads a 50-account and a 200-account organization with `seed_demo`, reports seconds, SQL queries and
-the 200/50 ratios (about 4 means the loader is linear), then counts the queries of the portfolio list
-(selector, page and API) for the head of each organization: the counts must not grow with the number
-of accounts. Exits non-zero when 200 accounts take 20 s or more, or when a list's query count grows.
+Loads a 50-account and a 200-account organization with `seed_demo` (people, clients, stakeholders and
+the working loop: projects, interactions, requests, tasks), reports seconds, SQL queries and the 200/50
+ratios (about 4 means the loader is linear), then counts the queries of the portfolio list (selector,
+page and API) for the head of each organization, and of the day, task, request and interaction pages
+and lists of am1 and head1: the counts must not grow with the number of accounts. Exits non-zero when
+200 accounts take 20 s or more, or when a list's query count grows.
 Not part of the test suite: it takes a while and measures the machine as much as the code.
 """
 
@@ -95,6 +97,29 @@ def portfolio_queries(slug: str) -> dict[str, int]:
     return counts
 
 
+def day_queries(slug: str) -> dict[str, int]:
+    """Queries for the working loop's pages and lists of am1 and head1: they must not grow with the organization."""
+    from django.test import Client
+
+    from keyaccount.tenancy.models import User
+
+    counts = {}
+    for login, urls in [
+        (
+            "am1",
+            ["/", "/api/v1/me/day/", "/work/tasks/", "/api/v1/tasks/", "/api/v1/requests/", "/api/v1/interactions/"],
+        ),
+        ("head1", ["/", "/api/v1/me/day/"]),
+    ]:
+        client = Client()
+        client.force_login(User.objects.get(email=f"{login}@{slug}.example"))
+        for url in urls:
+            with QueryCounter() as counter:
+                status = client.get(url).status_code
+            counts[f"{login} {url} [{status}]"] = counter.count
+    return counts
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="keyaccount-bench-") as var_dir:
         setup_django(var_dir)
@@ -108,13 +133,17 @@ def main() -> int:
         (s50, q50), (s200, q200) = results[50], results[200]
         print(f"ratio 200/50: time {s200 / s50:.2f}, queries {q200 / q50:.2f} (4.0 is linear)")
 
-        small, large = portfolio_queries("bench-50"), portfolio_queries("bench-200")
-        print("\nportfolio of head1 (queries): 50 accounts vs 200 accounts")
         grew = False
-        for (label, a), b in zip(small.items(), large.values(), strict=True):
-            flag = "ok" if a == b else "GROWS"
-            grew = grew or a != b
-            print(f"  {label:<36} {a:>4} {b:>4}  {flag}")
+        for title, measure in [
+            ("portfolio of head1", portfolio_queries),
+            ("the day, tasks, requests and interactions", day_queries),
+        ]:
+            small, large = measure("bench-50"), measure("bench-200")
+            print(f"\n{title} (queries): 50 accounts vs 200 accounts")
+            for (label, a), b in zip(small.items(), large.values(), strict=True):
+                flag = "ok" if a == b else "GROWS"
+                grew = grew or a != b
+                print(f"  {label:<44} {a:>4} {b:>4}  {flag}")
 
         slow = s200 >= BUDGET_SECONDS_200
         print(f"\n200 accounts in {s200:.1f} s: {'OVER' if slow else 'within'} the {BUDGET_SECONDS_200:.0f} s budget")

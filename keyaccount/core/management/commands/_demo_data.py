@@ -728,6 +728,7 @@ NEGATIVE_INTERACTIONS = {
         ("Difficult conversation", "The client is unsure whether to renew."),
     ],
 }
+PAUSE_CALL = {"ru": "Звонок о паузе в работах", "en": "Call about pausing the work"}
 PLANNED = {
     "ru": {"call": "Звонок по задачам недели", "meeting": "Встреча по плану на месяц"},
     "en": {"call": "Weekly tasks call", "meeting": "Monthly planning meeting"},

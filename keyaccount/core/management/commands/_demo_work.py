@@ -108,6 +108,7 @@ class TaskWork:
     steps_done: int = 0
     comments: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
     forced: bool = False
+    lang: str = "en"
 
 
 @dataclass
@@ -227,12 +228,36 @@ class WorkPlanner:
     def plan_account(self, plan: AccountPlan) -> AccountWork:
         work = AccountWork()
         work.projects = self.plan_projects(plan)
+        if plan.status == AccountStatus.PAUSED:
+            work.interactions = self.plan_pause_call(plan)
         if plan.status not in LIVE:
             return work
         work.requests = self.plan_requests(plan, work)
         work.tasks = self.plan_tasks(plan, work)
         work.interactions = self.plan_interactions(plan)
         return work
+
+    def plan_pause_call(self, plan: AccountPlan) -> list[InteractionWork]:
+        """A paused client is still kept warm: the call where the pause was agreed."""
+        roles = [r for r in ("decision_maker", "champion") if self.present(plan, r, -30)]
+        if not roles:
+            return []
+        subject = d.PAUSE_CALL[plan.lang]
+        comment = next((c for status, _r, c in plan.path if status == AccountStatus.PAUSED), "")
+        return [
+            InteractionWork(
+                kind=InteractionKind.CALL,
+                direction=Direction.INBOUND,
+                when=self.when(-self.rng.randint(20, 60)),
+                subject=subject,
+                by=f"am{plan.am}",
+                summary=comment,
+                sentiment=0,
+                duration=self.rng.randint(15, 30),
+                contacts=roles,
+                users=[f"am{plan.am}"],
+            )
+        ]
 
     def money(self, plan: AccountPlan, rub: int) -> Decimal:
         """`rub` roubles in the account's currency, rounded as people quote it."""
@@ -244,7 +269,7 @@ class WorkPlanner:
         rng, today, lang = self.rng, self.today, plan.lang
         am, assistant, specialists = self.people(plan)
         # Key clients buy more; a standard client mostly one service.
-        most = {Tier.KEY: 3, Tier.STRATEGIC: 2}.get(plan.tier, 1 if rng.random() < 0.7 else 2)
+        most = {Tier.KEY: 3, Tier.STRATEGIC: 2}.get(plan.tier, 1 if rng.random() < 0.8 else 2)
         disciplines = list(specialists)[:most]
         if plan.status == AccountStatus.CHURNED:
             return []  # its work ended with the contract
@@ -319,7 +344,7 @@ class WorkPlanner:
             title, result = rng.choice(d.TASKS[lang][discipline])
             assignee = specialists[discipline]
             project = next((i for i, p in enumerate(work.projects) if p.discipline == discipline), None)
-        task = TaskWork(title=title, expected_result=result, assignee=assignee, created=created, due=None)
+        task = TaskWork(title=title, expected_result=result, assignee=assignee, created=created, due=None, lang=lang)
         task.project = project
         span = min(HISTORY_DAYS, self.age(plan))
         bucket = rng.choices(["past", "recent", "today", "soon", "later", "none"], [30, 22, 12, 15, 16, 5])[0]
@@ -512,7 +537,7 @@ class WorkPlanner:
             out.append(interaction)
             return interaction
 
-        gap = {Tier.KEY: (10, 15), Tier.STRATEGIC: (16, 24)}.get(plan.tier, (45, 60))
+        gap = {Tier.KEY: (11, 16), Tier.STRATEGIC: (18, 26)}.get(plan.tier, (45, 60))
         # Counted back from the latest touch, a few days ago: who is due depends on the last touch only.
         day = -rng.randint(1, 8)
         while day > -span:
@@ -527,7 +552,7 @@ class WorkPlanner:
         if at_risk:
             meeting_days = [-rng.randint(40, 85)]
         elif plan.tier == Tier.STANDARD:
-            meeting_days = [-rng.randint(8, 40)] if rng.random() < 0.7 else []
+            meeting_days = [-rng.randint(8, 40)] if rng.random() < 0.6 else []
         else:
             first_meeting = -rng.randint(3, 25)
             meeting_days = [first_meeting - 30 * k for k in range(3 if plan.tier == Tier.KEY else 2)]
@@ -535,10 +560,10 @@ class WorkPlanner:
             if meeting_day > -span:
                 roles = ["decision_maker", "champion", *rng.sample(["economic_buyer", "influencer", "user"], 2)]
                 touch(InteractionKind.MEETING, meeting_day, roles)
-        if plan.tier == Tier.KEY or rng.random() < 0.12:
+        if plan.tier == Tier.KEY or rng.random() < 0.08:
             event_day = -rng.randint(5, span - 1) if span > 6 else -1
             touch(InteractionKind.EVENT, event_day, ["decision_maker", "influencer"])
-        if rng.random() < 0.15:
+        if rng.random() < 0.1:
             touch(InteractionKind.NOTE, -rng.randint(1, span - 1), [])
         out.sort(key=lambda i: i.when)
         if at_risk:
@@ -627,6 +652,7 @@ class WorkPlanner:
                     status=status,
                     priority=TaskPriority.HIGH,
                     forced=True,
+                    lang=plan.lang,
                 )
                 self.finish_details(plan, task)
                 work[plan.index].tasks.append(task)
@@ -653,6 +679,7 @@ class WorkPlanner:
                         status=status,
                         priority=priority,
                         forced=True,
+                        lang=plan.lang,
                     )
                     task.project = next((i for i, p in enumerate(w.projects) if p.discipline == discipline_of(n)), None)
                     self.finish_details(plan, task)
@@ -670,9 +697,9 @@ class WorkPlanner:
                     task.status = status
                     task.reason, task.finished = "", None
                     if status == TaskStatus.BLOCKED:
-                        task.reason = self.rng.choice(d.BLOCK_REASONS["en"])
+                        task.reason = self.rng.choice(d.BLOCK_REASONS[task.lang])
                     elif status == TaskStatus.CANCELLED:
-                        task.reason = self.rng.choice(d.CANCEL_REASONS["en"])
+                        task.reason = self.rng.choice(d.CANCEL_REASONS[task.lang])
                     if status in (TaskStatus.DONE, TaskStatus.CANCELLED):
                         task.finished = (min((task.due or (-1, 0, 0))[0], -1), 16, 0)
                     task.steps_done = len(task.checklist) if status == TaskStatus.DONE else 0
