@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +25,39 @@ class ConflictError(Exception):
 
 
 def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
-    """Model validation with field-named errors; services call this before every save."""
-    instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    """Model validation with field-named errors; services call this before every save.
+
+    As Django's `Model.full_clean`, except that a foreign key set to an object already loaded is not
+    looked up again: the services got that object through a scoped selector, and the database's
+    own constraint still guards the save. That saves one query per foreign key on every write.
+    """
+    skip = set(exclude or [])
+    loaded = {
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.many_to_one and getattr(instance, field.attname) is not None and field.is_cached(instance)
+    }
+    errors: dict[str, Any] = {}
+    try:
+        instance.clean_fields(exclude=skip | loaded)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    # Unique and constraint checks cover every field that passed, the loaded foreign keys included.
+    skip |= {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_unique(exclude=skip)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        instance.validate_constraints(exclude=skip)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def claim_version(instance: models.Model, expected_version: int | None) -> None:
