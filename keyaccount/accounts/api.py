@@ -195,10 +195,6 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Account) -> None:
         services.account_delete(actor=self.request.user, account=instance)
 
-    def _account_response(self, account: Account) -> Response:
-        fresh = self.get_queryset().get(pk=account.pk)
-        return Response(AccountSerializer(fresh, context=self.get_serializer_context()).data)
-
     @extend_schema(
         request=AccountStatusInputSerializer,
         responses={200: AccountSerializer, 409: CONFLICT},
@@ -225,7 +221,7 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             if hasattr(e, "error_dict") and "status" in e.error_dict:
                 e.error_dict["to"] = e.error_dict.pop("status")
             raise
-        return self._account_response(account)
+        return self.fresh_response(account, AccountSerializer)
 
     @extend_schema(
         request=AccountOwnerInputSerializer,
@@ -243,7 +239,7 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             owner=payload.validated_data["owner"],
             expected_version=payload.validated_data.get("version"),
         )
-        return self._account_response(account)
+        return self.fresh_response(account, AccountSerializer)
 
 
 class TagSerializer(ServiceModelSerializer):

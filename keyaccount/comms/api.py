@@ -190,10 +190,6 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Interaction) -> None:
         services.interaction_delete(actor=self.request.user, interaction=instance)
 
-    def _fresh(self, interaction: Interaction) -> Response:
-        fresh = self.get_queryset().get(pk=interaction.pk)
-        return Response(InteractionSerializer(fresh, context=self.get_serializer_context()).data)
-
     @extend_schema(request=CompleteInputSerializer, responses={200: InteractionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
@@ -204,7 +200,7 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         data = dict(payload.validated_data)
         version = data.pop("version", None)
         services.interaction_complete(actor=request.user, interaction=interaction, expected_version=version, **data)
-        return self._fresh(interaction)
+        return self.fresh_response(interaction, InteractionSerializer)
 
     @extend_schema(request=CancelInputSerializer, responses={200: InteractionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -216,7 +212,7 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         services.interaction_cancel(
             actor=request.user, interaction=interaction, expected_version=payload.validated_data.get("version")
         )
-        return self._fresh(interaction)
+        return self.fresh_response(interaction, InteractionSerializer)
 
 
 # --- contacts due by cadence ------------------------------------------------------------------------

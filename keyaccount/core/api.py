@@ -211,6 +211,13 @@ class ServiceViewSetMixin:
         """Answer with the record as the selector reads it now (fresh version, related names)."""
         serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance  # type: ignore[attr-defined]
 
+    def fresh_response(self, instance: models.Model, serializer_class: type[serializers.BaseSerializer]) -> Any:
+        """An action's answer: the record as the selector reads it now, rendered by `serializer_class`."""
+        from rest_framework.response import Response
+
+        fresh = self.get_queryset().get(pk=instance.pk)  # type: ignore[attr-defined]
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data)  # type: ignore[attr-defined]
+
     @staticmethod
     def split_version(serializer: serializers.BaseSerializer) -> tuple[dict[str, Any], int | None]:
         data = dict(serializer.validated_data)

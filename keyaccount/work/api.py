@@ -407,10 +407,6 @@ class RequestViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Request) -> None:
         services.request_delete(actor=self.request.user, request=instance)
 
-    def _request_response(self, request: Request) -> Response:
-        fresh = self.get_queryset().get(pk=request.pk)
-        return Response(RequestSerializer(fresh, context=self.get_serializer_context()).data)
-
     @extend_schema(
         request=TriageInputSerializer,
         responses={200: RequestSerializer, 409: CONFLICT},
@@ -435,7 +431,7 @@ class RequestViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             tasks=[dict(t) for t in data.get("tasks", [])],
             expected_version=data.get("version"),
         )
-        return self._request_response(target)
+        return self.fresh_response(target, RequestSerializer)
 
     @extend_schema(
         request=QuoteAnswerInputSerializer,
@@ -455,7 +451,7 @@ class RequestViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             tasks=[dict(t) for t in data.get("tasks", [])],
             expected_version=data.get("version"),
         )
-        return self._request_response(target)
+        return self.fresh_response(target, RequestSerializer)
 
 
 # --- tasks ------------------------------------------------------------------------------------------
@@ -608,10 +604,6 @@ class TaskViewSet(
         )
         self.written(serializer, task)
 
-    def _task_response(self, task: Task) -> Response:
-        fresh = self.get_queryset().get(pk=task.pk)
-        return Response(TaskSerializer(fresh, context=self.get_serializer_context()).data)
-
     @extend_schema(
         request=TransitionInputSerializer,
         responses={200: TaskSerializer, 400: TRANSITION_REFUSED, 409: CONFLICT},
@@ -639,7 +631,7 @@ class TaskViewSet(
                 body["allowed"] = services.allowed_transitions(task)
                 return Response(body, status=status.HTTP_400_BAD_REQUEST)
             raise
-        return self._task_response(task)
+        return self.fresh_response(task, TaskSerializer)
 
     @extend_schema(
         request=MoveDueInputSerializer,
@@ -661,7 +653,7 @@ class TaskViewSet(
             reason=data.get("reason", ""),
             expected_version=data.get("version"),
         )
-        return self._task_response(task)
+        return self.fresh_response(task, TaskSerializer)
 
 
 class TaskChecklistItemSerializer(WorkSerializer):
