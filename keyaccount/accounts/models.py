@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.core.models import TenantModel, VersionedModel
 from keyaccount.core.money import Currency, money_field
@@ -69,7 +70,7 @@ class Tier(models.TextChoices):
 class Tag(TenantModel):
     """A free label an organization puts on accounts (e.g. "e-commerce", "holding")."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50)
 
     class Meta:
         ordering = ["name"]
@@ -84,7 +85,7 @@ class Tag(TenantModel):
 class Account(TenantModel, VersionedModel):
     """A client company (or person) the organization serves after the sale."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=AccountKind.choices, default=AccountKind.B2B)
     industry = models.CharField(_("industry"), max_length=120, blank=True)

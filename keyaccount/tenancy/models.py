@@ -12,6 +12,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -19,7 +20,7 @@ TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones
 class Organization(models.Model):
     """An agency or service company: every record in Keyaccount belongs to exactly one."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     default_currency = models.CharField(_("default currency"), max_length=3, default="RUB")
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default=settings.TIME_ZONE)
@@ -53,7 +54,7 @@ class Holiday(models.Model):
         Organization, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("organization")
     )
     date = models.DateField(_("date"))
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["date"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.core.models import TenantModel, VersionedModel
 from keyaccount.core.money import Currency, money_field
@@ -14,7 +15,7 @@ from keyaccount.core.money import Currency, money_field
 class Service(TenantModel):
     """One service the organization sells (SEO, contextual ads, SMM, web development, extra works…)."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("offered"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0, validators=[MaxValueValidator(32767)])
@@ -46,7 +47,7 @@ class Project(TenantModel, VersionedModel):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("service")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.PLANNED)
     budget = money_field(_("budget or estimate"), null=True, blank=True, validators=[MinValueValidator(0)])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RUB)

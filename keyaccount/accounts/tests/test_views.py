@@ -662,3 +662,13 @@ def test_new_tags_are_not_kept_when_the_edit_is_refused(client, alice, carol, ac
     )
     assert response.status_code == 409
     assert not Tag.objects.filter(organization=org, name="VIP").exists()
+
+
+def test_in_russian_a_company_has_a_title_and_a_person_a_name():
+    from django.utils import translation
+
+    from keyaccount.contacts.models import Contact
+
+    with translation.override("ru"):
+        assert str(Account._meta.get_field("name").verbose_name) == "название"
+        assert str(Contact._meta.get_field("name").verbose_name) == "имя"

@@ -9,6 +9,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.accounts.filtersets import AccountFilterSet
 from keyaccount.accounts.models import Account, AccountStatus, Tier
@@ -69,7 +70,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "ordering": ordering,
         "mine": data.get("mine") in ("true", "1", "True", "on"),
         "columns": [
-            ("name", _("Name")),
+            ("name", pgettext_lazy("thing", "Name")),
             ("status", _("Status")),
             ("tier", _("Tier")),
             ("owner", _("Account manager")),
