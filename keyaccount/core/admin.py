@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from keyaccount.core.models import AuditEvent
@@ -16,6 +17,9 @@ from keyaccount.core.models import AuditEvent
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
     """Visible to superusers only, whatever model permissions a staff user holds."""
+
+    # Web addresses typed without a scheme are read as https, as on Keyaccount's own forms.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
