@@ -205,15 +205,17 @@ class InvitationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Invitations to join the organization (administrators only); the email goes out from the worker."""
+    """Invitations to join the organization (administrators only); the email goes out from the worker.
+    DELETE withdraws an invitation that was not accepted yet."""
 
     serializer_class = InvitationSerializer
     search_fields = ["email", "name"]
     ordering_fields = ["created_at", "email"]
     ordering = ["-created_at", "-id"]
-    capabilities = {"list": "invite", "retrieve": "invite", "create": "invite"}
+    capabilities = {"list": "invite", "retrieve": "invite", "create": "invite", "destroy": "invite"}
 
     def get_queryset(self):
         return invitations_visible_to(self.request.user)
@@ -226,3 +228,6 @@ class InvitationViewSet(
             **serializer.validated_data,
         )
         self.written(serializer, invitation)
+
+    def perform_destroy(self, instance: Invitation) -> None:
+        services.invitation_revoke(actor=self.request.user, invitation=instance)

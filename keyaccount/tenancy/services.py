@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from keyaccount.core.audit import audit_create, audit_record
+from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require
 from keyaccount.core.services import full_clean
@@ -122,6 +122,18 @@ def invitation_create(
 
     enqueue_with_change(send_invitation_email, invitation.pk, accept_url(invitation))
     return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    """An admin withdraws an invitation that was not accepted yet; its link stops working at once."""
+    membership = require(actor, "invite")
+    if invitation.organization_id != membership.organization_id:
+        raise PermissionDenied(_("You cannot change this invitation."))
+    if invitation.accepted_at is not None:
+        raise ValidationError({"invitation": _("This invitation was accepted already.")})
+    audit_delete(actor=actor, instance=invitation, fields=["email", "role"], account_id=None)
+    invitation.delete()
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("people/", views.people, name="people"),
     path("people/<int:membership_id>/role/", views.people_change_role, name="people-role"),
+    path("people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("me/", views.preferences, name="preferences"),
 ]

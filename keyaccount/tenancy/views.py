@@ -156,6 +156,24 @@ def people_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
     return _people_page(request, failed_role_form=(membership.pk, form), status=400)
 
 
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator withdraws an invitation that was not accepted; its link stops working."""
+    actor: User = request.user  # type: ignore[assignment]
+    require(actor, "invite")
+    invitation = invitations_visible_to(actor).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        services.invitation_revoke(actor=actor, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("people")
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The invited person chooses a name and password, becomes a member and is signed in."""
     invitation = invitation_by_token(token)

@@ -132,3 +132,51 @@ def test_preferences_save_name_zone_and_language(alice):
     services.user_update_preferences(actor=alice, name="Alice Smith", timezone_name="Asia/Yekaterinburg", language="ru")
     alice.refresh_from_db()
     assert (alice.name, alice.timezone, alice.language) == ("Alice Smith", "Asia/Yekaterinburg", "ru")
+
+
+def test_an_admin_withdraws_an_open_invitation_and_its_link_stops_working(dave, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from keyaccount.core.models import AuditEvent
+    from keyaccount.tenancy.models import Invitation
+    from keyaccount.tenancy.services import invitation_revoke
+
+    invitation = Invitation.objects.create(
+        organization_id=dave.membership.organization_id,
+        email="nina@example.com",
+        role="specialist",
+        invited_by=dave,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    invitation_revoke(actor=dave, invitation=invitation)
+    assert not Invitation.objects.exists()
+    assert AuditEvent.objects.filter(object_type="tenancy.invitation", action="delete").exists()
+    assert client.get(f"/invitations/{invitation.token}/").status_code == 404
+
+
+def test_only_an_admin_of_the_same_organization_withdraws_and_never_an_accepted_one(dave, alice, mallory):
+    import datetime
+
+    import pytest
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
+
+    from keyaccount.tenancy.models import Invitation
+    from keyaccount.tenancy.services import invitation_revoke
+
+    invitation = Invitation.objects.create(
+        organization_id=dave.membership.organization_id,
+        email="nina@example.com",
+        role="specialist",
+        invited_by=dave,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        accepted_at=timezone.now(),
+    )
+    for outsider in (alice, mallory):
+        with pytest.raises(PermissionDenied):
+            invitation_revoke(actor=outsider, invitation=invitation)
+    with pytest.raises(ValidationError):
+        invitation_revoke(actor=dave, invitation=invitation)
+    assert Invitation.objects.filter(pk=invitation.pk).exists()

@@ -584,3 +584,26 @@ def test_the_compiled_russian_catalogue_matches_its_source():
         elif mo.gettext(e["msgid"]) != e["msgstr"][0]:
             stale.append(e["msgid"])
     assert stale == [], "run compilemessages"
+
+
+def test_the_people_page_withdraws_an_invitation(client, dave, alice):
+    import datetime
+
+    from django.utils import timezone
+
+    from keyaccount.tenancy.models import Invitation
+
+    invitation = Invitation.objects.create(
+        organization_id=dave.membership.organization_id,
+        email="nina@example.com",
+        role="specialist",
+        invited_by=dave,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    client.force_login(alice)
+    assert client.post(reverse("invitation-revoke", args=[invitation.pk])).status_code == 403
+    client.force_login(dave)
+    assert "Withdraw" in client.get(reverse("people")).content.decode()
+    response = client.post(reverse("invitation-revoke", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert not Invitation.objects.exists()
