@@ -27,9 +27,9 @@ from keyaccount.accounts.models import (
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import (
-    editable_accounts_q,
     managed_accounts_q,
     require,
+    require_on_account,
 )
 from keyaccount.core.services import apply_update, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Role
@@ -75,9 +75,7 @@ OWNER_ROLES = {Role.ACCOUNT_MANAGER, Role.HEAD, Role.ADMIN}
 
 
 def _check_editable(actor: User, account: Account, capability: str = "edit_account") -> None:
-    require(actor, capability)
-    if not Account.objects.filter(editable_accounts_q(actor, capability), pk=account.pk).exists():
-        raise PermissionDenied(_("You cannot change this account."))
+    require_on_account(actor, account.pk, capability)
 
 
 def _check_same_org(organization_id: int, **related: Any) -> None:
@@ -357,9 +355,13 @@ def _with_new_tags(actor: User, tags: list[Tag], new_tags: list[str] | None) -> 
 
 
 def _check_manageable(actor: User, account: Account) -> None:
-    require(actor, "manage_team")
-    if not Account.objects.filter(managed_accounts_q(actor), pk=account.pk).exists():
-        raise PermissionDenied(_("You cannot change this account's team."))
+    require_on_account(
+        actor,
+        account.pk,
+        "manage_team",
+        scope=managed_accounts_q(actor),
+        message=_("You cannot change this account's team."),
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +23,7 @@ from keyaccount.comms.models import Interaction, InteractionKind, InteractionSta
 from keyaccount.contacts.models import Contact
 from keyaccount.core.audit import audit_create, audit_delete, audit_record, diff, snapshot
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import can, editable_accounts_q, require
+from keyaccount.core.permissions import can, require_on_account
 from keyaccount.core.services import apply_update, claim_version, full_clean
 from keyaccount.tenancy.models import Role
 
@@ -50,9 +50,7 @@ CLOCK_TOLERANCE = datetime.timedelta(minutes=15)
 
 def _check_loggable(actor: User, account: Account) -> None:
     """The actor may log interactions on this account (the account team, sales on their accounts, heads)."""
-    require(actor, "log_interactions")
-    if not Account.objects.filter(editable_accounts_q(actor, "log_interactions"), pk=account.pk).exists():
-        raise PermissionDenied(_("You cannot log interactions on this account."))
+    require_on_account(actor, account.pk, "log_interactions", message=_("You cannot log interactions on this account."))
 
 
 def _check_contacts(account: Account, contacts: Iterable[Contact]) -> list[Contact]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.audit import audit_create, audit_delete
-from keyaccount.core.permissions import editable_accounts_q, require
+from keyaccount.core.permissions import require_on_account
 from keyaccount.core.services import apply_update, full_clean
 
 if TYPE_CHECKING:
@@ -40,9 +40,7 @@ ROLE_FIELDS = ["decision_role", "attitude", "influence"]
 
 
 def _check_account_writable(actor: User, account: Account) -> None:
-    require(actor, "edit_contacts")
-    if not Account.objects.filter(editable_accounts_q(actor, "edit_contacts"), pk=account.pk).exists():
-        raise PermissionDenied(_("You cannot change this account's contacts."))
+    require_on_account(actor, account.pk, "edit_contacts", message=_("You cannot change this account's contacts."))
 
 
 def _check_reports_to(contact: Contact, reports_to: Contact | None) -> None:

@@ -190,3 +190,20 @@ def scoped_to_accounts_q(actor: User | None, capability: str) -> Q:
     if not can(actor, capability):
         return NOTHING
     return visible_accounts_q(actor, "account__")
+
+
+def require_on_account(
+    actor: User | None, account_id: int, capability: str, *, scope: Q | None = None, message: str | None = None
+) -> Membership:
+    """The actor's membership when their role allows `capability` on this very account; else PermissionDenied.
+
+    `scope` narrows which accounts qualify (default: those the actor may edit under `capability`). Every
+    service checks its object-level permission through here, so the rule lives in one place.
+    """
+    from keyaccount.accounts.models import Account
+
+    membership = require(actor, capability)
+    allowed = scope if scope is not None else editable_accounts_q(actor, capability)
+    if not Account.objects.filter(allowed, pk=account_id).exists():
+        raise PermissionDenied(message or _("You cannot change this account."))
+    return membership

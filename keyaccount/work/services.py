@@ -23,7 +23,7 @@ from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.calendar import add_business_hours
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import editable_accounts_q, membership_of, require
+from keyaccount.core.permissions import editable_accounts_q, membership_of, require, require_on_account
 from keyaccount.core.services import apply_update, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Organization, Role
 from keyaccount.work.models import (
@@ -82,10 +82,7 @@ class Decision:
 
 def _check_account(actor: User, account: Account, capability: str) -> Membership:
     """The actor may change this account's records under `capability`; otherwise PermissionDenied."""
-    membership = require(actor, capability)
-    if not Account.objects.filter(editable_accounts_q(actor, capability), pk=account.pk).exists():
-        raise PermissionDenied(_("You cannot change this account's work."))
-    return membership
+    return require_on_account(actor, account.pk, capability, message=_("You cannot change this account's work."))
 
 
 def _check_task_workable(actor: User, task: Task) -> None:
