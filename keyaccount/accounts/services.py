@@ -31,7 +31,7 @@ from keyaccount.core.permissions import (
     require,
     require_on_account,
 )
-from keyaccount.core.services import apply_update, claim_version, full_clean
+from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Role
 
 if TYPE_CHECKING:
@@ -78,26 +78,11 @@ def _check_editable(actor: User, account: Account, capability: str = "edit_accou
     require_on_account(actor, account.pk, capability)
 
 
-def _check_same_org(organization_id: int, **related: Any) -> None:
-    """Refuse a related object from another organization, naming the field."""
-    errors = {}
-    for field, obj in related.items():
-        if obj is None:
-            continue
-        objs = obj if isinstance(obj, (list, tuple, set)) else [obj]
-        for o in objs:
-            org_id = o.membership.organization_id if hasattr(o, "membership") else getattr(o, "organization_id", None)
-            if org_id != organization_id:
-                errors[field] = _("Choose a value from your organization.")
-    if errors:
-        raise ValidationError(errors)
-
-
 def _check_parent(account: Account, parent: Account | None) -> None:
     """The parent must be another account of the organization, and never a descendant (no cycles)."""
     if parent is None:
         return
-    _check_same_org(account.organization_id, parent=parent)
+    check_same_organization(account.organization_id, parent=parent)
     node: Account | None = parent
     seen = set()
     while node is not None and node.pk not in seen:
@@ -175,7 +160,7 @@ def account_create(
     account.save()
     tags = _with_new_tags(actor, list(tags or []), new_tags)
     if tags:
-        _check_same_org(membership.organization_id, tags=tags)
+        check_same_organization(membership.organization_id, tags=tags)
         account.tags.set(tags)
     if owner is not None:
         _ensure_team_member(account, owner, TeamRole.ACCOUNT_MANAGER)
@@ -213,7 +198,7 @@ def account_update(
     if "parent" in data:
         _check_parent(account, data["parent"])
     if data.get("tags"):
-        _check_same_org(account.organization_id, tags=data["tags"])
+        check_same_organization(account.organization_id, tags=data["tags"])
     if "name" in data:
         _check_unique_name(Account(pk=account.pk, organization_id=account.organization_id, name=data["name"]))
     apply_update(
@@ -368,7 +353,7 @@ def _check_manageable(actor: User, account: Account) -> None:
 def team_member_add(*, actor: User, account: Account, user: User, role: str) -> AccountTeamMember:
     """Put a colleague on the account team in a role."""
     _check_manageable(actor, account)
-    _check_same_org(account.organization_id, user=user)
+    check_same_organization(account.organization_id, user=user)
     if user.membership.role == Role.CLIENT:
         raise ValidationError({"user": _("A client representative cannot be on our team.")})
     if role == TeamRole.ACCOUNT_MANAGER and user.membership.role not in OWNER_ROLES:
@@ -400,7 +385,7 @@ def handover_save(
     """Write the handover brief from sales (one per account), creating it on first save."""
     _check_editable(actor, account, "edit_handover")
     if data.get("sold_by") is not None:
-        _check_same_org(account.organization_id, sold_by=data["sold_by"])
+        check_same_organization(account.organization_id, sold_by=data["sold_by"])
     try:
         brief = HandoverBrief.objects.select_for_update().get(account=account)
     except HandoverBrief.DoesNotExist:

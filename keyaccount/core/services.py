@@ -60,6 +60,21 @@ def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None
         raise ValidationError(errors)
 
 
+def check_same_organization(organization_id: int, **related: Any) -> None:
+    """Refuse a related object from another organization, naming the field."""
+    errors = {}
+    for field, obj in related.items():
+        if obj is None:
+            continue
+        objs = obj if isinstance(obj, (list, tuple, set)) else [obj]
+        for o in objs:
+            org_id = o.membership.organization_id if hasattr(o, "membership") else getattr(o, "organization_id", None)
+            if org_id != organization_id:
+                errors[field] = _("Choose a value from your organization.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def claim_version(instance: models.Model, expected_version: int | None) -> None:
     """Bump `version` if it is still `expected_version` (or unconditionally when None); else ConflictError.
 

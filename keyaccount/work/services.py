@@ -24,7 +24,7 @@ from keyaccount.core.calendar import add_business_hours
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import Currency
 from keyaccount.core.permissions import editable_accounts_q, membership_of, require, require_on_account
-from keyaccount.core.services import apply_update, claim_version, full_clean
+from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Organization, Role
 from keyaccount.work.models import (
     OPEN_TASK_STATUSES,
@@ -135,11 +135,6 @@ def _check_unknown(fields: dict[str, Any], allowed: list[str]) -> None:
         raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
 
 
-def _check_same_org(organization_id: int, obj: Any, field: str) -> None:
-    if obj is not None and getattr(obj, "organization_id", None) != organization_id:
-        raise ValidationError({field: _("Choose a value from your organization.")})
-
-
 # --- service catalogue ------------------------------------------------------------------------------
 
 
@@ -215,7 +210,7 @@ def service_catalogue_ensure_defaults(organization: Organization) -> list[Servic
 
 def _check_project_fields(account: Account, data: dict[str, Any], current: Project | None = None) -> None:
     if data.get("service") is not None:
-        _check_same_org(account.organization_id, data["service"], "service")
+        check_same_organization(account.organization_id, service=data["service"])
     for user in data.get("team") or []:
         _check_colleague(account.organization_id, "team", user)
     starts = data.get("starts_on", current.starts_on if current else None)
