@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from keyaccount.accounts import api as accounts_api
+from keyaccount.billing import api as billing_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
 from keyaccount.notifications import api as notifications_api
@@ -39,6 +40,7 @@ router.register("task-comments", work_api.TaskCommentViewSet, basename="task-com
 router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
+billing_api.register(router)
 
 
 class SwaggerView(SpectacularSwaggerView):

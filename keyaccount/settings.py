@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "keyaccount.work",
     "keyaccount.comms",
     "keyaccount.notifications",
+    "keyaccount.billing",
 ]
 
 MIDDLEWARE = [

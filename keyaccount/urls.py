@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/", include("keyaccount.contacts.urls")),
     path("comms/", include("keyaccount.comms.urls")),
     path("work/", include("keyaccount.work.urls")),
+    path("money/", include("keyaccount.billing.urls")),
     path("api/v1/", include("keyaccount.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

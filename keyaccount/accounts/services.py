@@ -295,10 +295,30 @@ def account_assign_owner(
 
 @transaction.atomic
 def account_delete(*, actor: User, account: Account) -> None:
-    """Delete an account with its contacts and records (heads and admins only); the audit event stays."""
+    """Delete an account with its contacts and records (heads and admins only); the audit event stays.
+
+    An account with signed contracts, issued invoices, acts or payments is refused: those are kept
+    for accounting, and the account is marked churned instead. Drafts go with the account.
+    """
+    from keyaccount.billing.models import Contract, ContractStatus, Invoice, InvoiceStatus
+
     membership = require(actor, "delete_account")
     if account.organization_id != membership.organization_id:
         raise PermissionDenied(_("You cannot change this account."))
+    if (
+        account.contracts.exclude(status=ContractStatus.DRAFT).exists()
+        or account.invoices.exclude(status=InvoiceStatus.DRAFT).exists()
+        or account.acts.exists()
+        or account.payments.exists()
+    ):
+        raise ValidationError(
+            _(
+                "This account has signed contracts, issued invoices, acts or payments, which are kept for "
+                "accounting. Mark the account churned instead."
+            )
+        )
+    Invoice.objects.filter(account=account).delete()
+    Contract.objects.filter(account=account).delete()
     audit_delete(actor=actor, instance=account, fields=[*ACCOUNT_FIELDS, "owner", "status"], account_id=None)
     account.delete()
 

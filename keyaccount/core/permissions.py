@@ -48,6 +48,9 @@ CAPABILITIES: dict[str, set[str]] = {
     "see_interactions": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST, Role.SALES},
     "log_interactions": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
     "manage_catalogue": {Role.ADMIN},
+    # The money side: contracts, acts, invoices, payments, renewals. Specialists and clients never see it.
+    "manage_money": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "manage_billing_settings": {Role.ADMIN, Role.HEAD},
 }
 
 

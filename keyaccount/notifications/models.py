@@ -15,6 +15,11 @@ class NotificationKind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("A task was assigned to you")
     CONTACTS_DUE = "contacts_due", _("Morning digest: contacts due")
     REQUEST_BREACH = "request_breach", _("A request missed its response target")
+    INVOICE_OVERDUE = "invoice_overdue", _("An invoice is overdue")
+    INVOICE_ESCALATED = "invoice_escalated", _("An overdue invoice was escalated to you")
+    ACT_UNSIGNED = "act_unsigned", _("An act is not signed yet")
+    CONTRACT_RENEWED = "contract_renewed", _("A contract renewed automatically")
+    RENEWAL_DUE = "renewal_due", _("A contract comes up for renewal")
 
 
 class Notification(TenantModel):

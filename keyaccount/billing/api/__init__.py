@@ -1,0 +1,12 @@
+"""REST API of the money side, one module per area; `register` puts every viewset on the router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(router: Any) -> None:
+    from keyaccount.billing.api import contracts, invoices, payments, receivables
+
+    for area in (contracts, invoices, payments, receivables):
+        area.register(router)

@@ -1,0 +1,1 @@
+"""Pages of the money side, one module per area, each with its own `urlpatterns`."""
