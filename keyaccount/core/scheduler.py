@@ -48,6 +48,8 @@ PERIODIC_JOBS: dict[str, PeriodicJob] = {
     "request_breaches": PeriodicJob("*/15 * * * *", "keyaccount.work.tasks.notify_request_breaches"),
     # The morning digest of contacts due by cadence, to each account manager, on weekdays.
     "contacts_due_digest": PeriodicJob("0 8 * * 1-5", "keyaccount.comms.tasks.send_contacts_due_digest"),
+    # Contracts start, renew and expire; unsigned acts are flagged; overdue invoices get their collection steps.
+    "daily_billing": PeriodicJob("0 6 * * *", "keyaccount.billing.tasks.run_daily_billing"),
 }
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -230,6 +232,30 @@ def test_deleting_is_for_heads_and_leaves_an_audit_event(alice, carol, acme):
     account_delete(actor=carol, account=acme)
     assert not Account.objects.filter(pk=pk).exists()
     assert AuditEvent.objects.filter(object_type="accounts.account", object_id=str(pk), action="delete").exists()
+
+
+def test_it_refuses_to_delete_an_account_with_an_issued_invoice_and_keeps_everything(carol, acme):
+    from keyaccount.billing.tests.factories import invoice_with_lines
+
+    invoice = invoice_with_lines(acme, [("1", "1000.00", "0")], number="2026-001", issue_date=datetime.date(2026, 1, 9))
+    with pytest.raises(ValidationError, match="kept for accounting"):
+        account_delete(actor=carol, account=acme)
+    assert Account.objects.filter(pk=acme.pk).exists()
+    assert invoice.lines.count() == 1
+    assert not AuditEvent.objects.filter(action="delete").exists()
+
+
+def test_deleting_an_account_takes_its_draft_contracts_and_invoices_along(carol, acme):
+    from keyaccount.billing.models import Contract, Invoice
+    from keyaccount.billing.tests.factories import ContractFactory, invoice_with_lines
+
+    ContractFactory(account=acme, status="draft")
+    invoice_with_lines(
+        acme, [("1", "1000.00", "0")], number="D-1", issue_date=datetime.date(2026, 1, 9), status="draft"
+    )
+    account_delete(actor=carol, account=acme)
+    assert not Contract.objects.exists()
+    assert not Invoice.objects.exists()
 
 
 def test_a_failed_write_leaves_no_audit_event(alice, acme):
