@@ -75,3 +75,90 @@ def settings_of(organization: Organization) -> BillingSettings:
 
 def may_see_money(actor: User | None) -> bool:
     return can(actor, "see_money")
+
+# --- payments and credit ----------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+
+def payments_with_allocations(actor: User | None) -> QuerySet[Payment]:
+    """Payments with who recorded them and their allocations (with the invoice), for lists and details."""
+    from django.db.models import Prefetch
+
+    return (
+        payments_visible_to(actor)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"))
+        )
+    )
+
+
+def payment_get_for(actor: User | None, pk: object) -> Payment:
+    """One payment with its allocations; 404 when the actor may not see it."""
+    from django.http import Http404
+
+    try:
+        return payments_with_allocations(actor).get(pk=int(str(pk)))
+    except (Payment.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def open_invoices_of(actor: User | None, account_id: int, currency: str | None = None) -> QuerySet[Invoice]:
+    """The account's invoices the client still owes on, oldest due first: where a payment goes."""
+    from keyaccount.billing.models import OPEN_INVOICE_STATUSES
+
+    qs = invoices_visible_to(actor).filter(account_id=account_id, status__in=OPEN_INVOICE_STATUSES)
+    if currency:
+        qs = qs.filter(currency=currency)
+    return qs.order_by("due_date", "issue_date", "id")
+
+
+def account_credit(actor: User | None, account: object) -> dict[str, Decimal]:
+    """The account's credit per currency: the parts of its payments not put against an invoice."""
+    from django.db.models import F, Sum
+
+    account_id = getattr(account, "pk", account)
+    rows = (
+        payments_visible_to(actor)
+        .filter(account_id=account_id, allocated_amount__lt=F("amount"))
+        .values("currency")
+        .annotate(received=Sum("amount"), allocated=Sum("allocated_amount"))
+        .order_by("currency")
+    )
+    # Subtracted here, not in SQL: SQLite would compute the difference as a float.
+    return {row["currency"]: row["received"] - row["allocated"] for row in rows}
+
+
+def credit_by_account(actor: User | None, account_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """`account_credit` for many accounts in one query: {account id: {currency: credit}}."""
+    from django.db.models import F, Sum
+
+    rows = (
+        payments_visible_to(actor)
+        .filter(account_id__in=account_ids, allocated_amount__lt=F("amount"))
+        .values("account_id", "currency")
+        .annotate(received=Sum("amount"), allocated=Sum("allocated_amount"))
+        .order_by("account_id", "currency")
+    )
+    result: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        result.setdefault(row["account_id"], {})[row["currency"]] = row["received"] - row["allocated"]
+    return result
+
+
+def last_payment(actor: User | None, account: object) -> Payment | None:
+    """The account's latest payment (by date, then by when it was recorded), or None."""
+    account_id = getattr(account, "pk", account)
+    return payments_visible_to(actor).filter(account_id=account_id).order_by("-date", "-id").first()
+
+
+def last_payments(actor: User | None, account_ids: list[int]) -> dict[int, Payment]:
+    """The latest payment of each account, for lists of accounts, in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = Payment.objects.filter(account_id=OuterRef("account_id")).order_by("-date", "-id").values("pk")[:1]
+    rows = payments_visible_to(actor).filter(account_id__in=account_ids, pk=Subquery(latest))
+    return {payment.account_id: payment for payment in rows}
+
