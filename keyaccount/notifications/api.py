@@ -190,6 +190,11 @@ class DayMeetingSerializer(serializers.Serializer):
     contacts = RefSerializer(many=True, source="contacts.all")
 
 
+class AmountSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+
+
 class TeamRowSerializer(serializers.Serializer):
     user = PersonRefSerializer()
     role = serializers.ChoiceField(choices=Role.choices)
@@ -201,6 +206,80 @@ class TeamRowSerializer(serializers.Serializer):
     )
     overdue_tasks = serializers.IntegerField()
     untriaged_requests = serializers.IntegerField(allow_null=True, help_text=_("Null for specialists."))
+    overdue_money = AmountSerializer(
+        many=True, help_text=_("Overdue receivables of an account manager's accounts, per currency.")
+    )
+
+
+class DayInvoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField()
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    open_amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    status = serializers.CharField()
+
+
+class DayOverdueInvoiceSerializer(DayInvoiceSerializer):
+    days_overdue = serializers.IntegerField()
+
+
+class DayContractSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    billing_model = serializers.CharField()
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("The value as signed.")
+    )
+    currency = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+
+
+class DayContractToInvoiceSerializer(DayContractSerializer):
+    current_value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("A month's fee today, amendments applied.")
+    )
+
+
+class DayActSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+    sent_on = serializers.DateField()
+    days_waiting = serializers.IntegerField(help_text=_("Days since it was sent."))
+
+
+class DayRenewalSerializer(serializers.Serializer):
+    contract = DayContractSerializer()
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("The value today, amendments applied.")
+    )
+    end = serializers.DateField(help_text=_("The end of the current term."))
+    days_to_end = serializers.IntegerField()
+    notice_deadline = serializers.DateField(help_text=_("The last day to give notice not to renew."))
+    days_to_notice = serializers.IntegerField(help_text=_("Negative once the deadline has passed."))
+    auto_renew = serializers.BooleanField(source="contract.auto_renew")
+
+
+class DayMoneySerializer(serializers.Serializer):
+    invoices_to_issue = DayInvoiceSerializer(many=True, help_text=_("Draft invoices, the earliest first."))
+    contracts_to_invoice = DayContractToInvoiceSerializer(
+        many=True, help_text=_("Active retainers with no invoice for the current month yet.")
+    )
+    overdue_invoices = DayOverdueInvoiceSerializer(many=True, help_text=_("Open invoices past due, oldest first."))
+    acts_to_chase = DayActSerializer(many=True, help_text=_("Sent acts not signed within the chase period."))
+    renewals_due = DayRenewalSerializer(
+        many=True, help_text=_("Contracts whose end or notice deadline is within 30 days, with no outcome yet.")
+    )
+    overdue_total = AmountSerializer(many=True, help_text=_("Overdue receivables per currency."))
 
 
 class DaySerializer(serializers.Serializer):
@@ -215,12 +294,19 @@ class DaySerializer(serializers.Serializer):
     team = TeamRowSerializer(
         many=True, allow_null=True, help_text=_("For heads and admins: per account manager and specialist.")
     )
+    money = DayMoneySerializer(
+        allow_null=True,
+        help_text=_(
+            "Money to see to: the lists for account managers and assistants, the overdue total for them and "
+            "for heads; null for people who see no money."
+        ),
+    )
 
 
 @extend_schema(tags=["auth"])
 class MyDayView(APIView):
     """The signed-in person's day, as the home page shows it: an account manager's tasks, contacts due,
-    requests and meetings; a specialist's tasks; a head's team."""
+    requests, meetings and money to see to; a specialist's tasks; a head's team and overdue receivables."""
 
     @extend_schema(responses={200: DaySerializer}, summary="My day")
     def get(self, request: Request) -> Response:

@@ -2,8 +2,10 @@
 
 An account manager (or assistant) gets overdue and today's tasks of their accounts (hot first), the
 contacts due by cadence, the requests waiting for triage (those past their response target first) and
-today's planned meetings and calls. A specialist gets their tasks. A head or admin gets the team: per
-account manager and per specialist, their accounts, open and overdue tasks and untriaged requests.
+today's planned meetings and calls, and the money to see to (`keyaccount.billing.day`): invoices to
+issue, overdue invoices, acts to chase and renewals due. A specialist gets their tasks. A head or admin
+gets the team: per account manager and per specialist, their accounts, open and overdue tasks and
+untriaged requests, and the overdue receivables of the organization and of each account manager.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from keyaccount.accounts.models import Account
+from keyaccount.billing.day import DayMoney, money_day_for
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.core.permissions import (
     ORG_WIDE,
@@ -28,6 +31,7 @@ from keyaccount.tenancy.models import Role, User
 from keyaccount.work.models import OPEN_TASK_STATUSES, PRIORITY_RANK, Request, RequestStatus, Task
 
 if TYPE_CHECKING:
+    from keyaccount.billing.summary import Amount
     from keyaccount.contacts.models import Contact
 
 # Long lists are cut: the day is a plan, not a report; the full lists are on their own pages.
@@ -50,6 +54,8 @@ class TeamRow:
     open_tasks: int
     overdue_tasks: int
     untriaged_requests: int | None
+    # Overdue receivables of an account manager's accounts, per currency (empty for specialists).
+    overdue_money: list[Amount] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +69,7 @@ class Day:
     requests: list[Request] = field(default_factory=list)
     meetings: list[Interaction] = field(default_factory=list)
     team: list[TeamRow] | None = None
+    money: DayMoney | None = None
 
     @property
     def shows_assignee(self) -> bool:
@@ -72,7 +79,7 @@ class Day:
     @property
     def is_empty(self) -> bool:
         lists = (self.overdue_tasks, self.today_tasks, self.upcoming_tasks, self.contacts_due, self.requests)
-        return not any(lists) and not self.meetings and not self.team
+        return not any(lists) and not self.meetings and not self.team and not (self.money and not self.money.is_empty)
 
 
 def _zone(actor: User) -> datetime.tzinfo:
@@ -212,4 +219,9 @@ def day_for(actor: User, now: datetime.datetime | None = None) -> Day:
         day.meetings = _meetings(actor, start, end)
     if role in ORG_WIDE:
         day.team = team_of(actor, now)
+    day.money = money_day_for(actor, today)
+    if day.team and day.money is not None:
+        for row in day.team:
+            if row.role == Role.ACCOUNT_MANAGER:
+                row.overdue_money = day.money.overdue_by_owner.get(row.user.pk, [])
     return day

@@ -34,6 +34,7 @@ from keyaccount.accounts.selectors import (
     status_changes_visible_to,
 )
 from keyaccount.accounts.views.history import account_history
+from keyaccount.billing.summary import account_money
 from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.contacts.selectors import contacts_of_account
 from keyaccount.core.permissions import can, role_of
@@ -115,6 +116,8 @@ def account_page(
         context["org_chart"] = org_chart(contacts)
     if can(actor, "see_audit"):
         context["history"] = account_history(actor, account)
+    # Contracts, recurring revenue, what is owed and paid; None (and no query) for roles that see no money.
+    context["money"] = account_money(actor, account)
 
     forms = forms or {}
     # A refused section form: say so at the top, the page is long and the form is further down.

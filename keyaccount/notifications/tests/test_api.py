@@ -175,6 +175,7 @@ def test_my_day_for_an_account_manager(as_alice, alice, sam, acme):
         "requests",
         "meetings",
         "team",
+        "money",
     }
 
 
@@ -191,5 +192,6 @@ def test_my_day_for_a_head_lists_the_team(api, carol, alice, acme):
             "open_tasks": 0,
             "overdue_tasks": 0,
             "untriaged_requests": 0,
+            "overdue_money": [],
         }
     ]

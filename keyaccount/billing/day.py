@@ -1,0 +1,214 @@
+"""The money part of My day: what an account manager has to do about money today, and for a head how
+much the organization (and each account manager's portfolio) is owed past due.
+
+Called by `keyaccount.notifications.day`; read in a constant number of queries, through the money
+selectors. Only the account side (account managers and assistants) gets the lists; heads and admins
+get the overdue totals; specialists, sales and clients get nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from keyaccount.billing import calc
+from keyaccount.billing.models import (
+    LIVE_STATUSES,
+    OPEN_INVOICE_STATUSES,
+    Act,
+    BillingModel,
+    BillingSettings,
+    Contract,
+    ContractStatus,
+    Invoice,
+    InvoiceStatus,
+    Renewal,
+)
+from keyaccount.billing.selectors import acts_visible_to, contracts_visible_to, invoices_visible_to, may_see_money
+from keyaccount.billing.summary import Amount, amounts
+from keyaccount.core.permissions import ORG_WIDE, membership_of
+from keyaccount.tenancy.models import Role
+
+if TYPE_CHECKING:
+    from keyaccount.accounts.models import Account
+    from keyaccount.tenancy.models import User
+
+# Long lists are cut, as the rest of the day: the full lists are on the money pages.
+LIMIT = 50
+RENEWAL_HORIZON_DAYS = 30
+ACCOUNT_SIDE = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}
+_MAX_NOTICE_DAYS = 365
+_DEFAULT_ACT_CHASE_DAYS: int = BillingSettings._meta.get_field("act_chase_days").default  # type: ignore[assignment]
+
+
+@dataclass
+class RenewalDue:
+    """A live contract whose end or notice deadline comes within the horizon and has no outcome yet."""
+
+    contract: Contract
+    value: Decimal
+    end: datetime.date
+    days_to_end: int
+    notice_deadline: datetime.date
+    days_to_notice: int
+
+    @property
+    def account(self) -> Account:
+        return self.contract.account
+
+    @property
+    def next_deadline(self) -> datetime.date:
+        """The notice deadline while it is still ahead, else the end."""
+        return self.notice_deadline if self.days_to_notice >= 0 else self.end
+
+
+@dataclass
+class DayMoney:
+    """Money work for today. Lists are for the account side; `overdue_total` is for everyone who gets it."""
+
+    invoices_to_issue: list[Invoice] = field(default_factory=list)
+    contracts_to_invoice: list[Contract] = field(default_factory=list)
+    overdue_invoices: list[Invoice] = field(default_factory=list)
+    acts_to_chase: list[Act] = field(default_factory=list)
+    renewals_due: list[RenewalDue] = field(default_factory=list)
+    overdue_total: list[Amount] = field(default_factory=list)
+    # For a head's team view: overdue per account owner's user id (None: accounts without an owner).
+    overdue_by_owner: dict[int | None, list[Amount]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.invoices_to_issue
+            or self.contracts_to_invoice
+            or self.overdue_invoices
+            or self.acts_to_chase
+            or self.renewals_due
+            or self.overdue_total
+        )
+
+
+def drafts_to_issue(actor: User) -> list[Invoice]:
+    """Draft invoices of the actor's accounts, the earliest first."""
+    return list(invoices_visible_to(actor).filter(status=InvoiceStatus.DRAFT).order_by("issue_date", "pk")[:LIMIT])
+
+
+def retainers_to_invoice(actor: User, today: datetime.date) -> list[Contract]:
+    """Active retainers of the actor's accounts with no invoice (other than a void one) for this month yet,
+    each with its `current_value` (amendments applied)."""
+    first, last = calc.month_start(today), calc.month_end(today)
+    billed = Invoice.objects.filter(contract_id=OuterRef("pk"), period_start__lte=last, period_end__gte=first).exclude(
+        status=InvoiceStatus.VOID
+    )
+    rows = list(
+        contracts_visible_to(actor)
+        .filter(billing_model=BillingModel.RETAINER, status=ContractStatus.ACTIVE, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
+        .filter(~Exists(billed))
+        .prefetch_related("amendments")
+        .order_by("account__name", "number", "pk")[:LIMIT]
+    )
+    for contract in rows:
+        contract.current_value = calc.value_on(contract, today)  # type: ignore[attr-defined]
+    return rows
+
+
+def overdue_invoices(actor: User, today: datetime.date) -> list[Invoice]:
+    """Open invoices past their due date, the oldest first, each with `days_overdue`."""
+    rows = list(
+        invoices_visible_to(actor)
+        .filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
+        .order_by("due_date", "pk")[:LIMIT]
+    )
+    for invoice in rows:
+        invoice.days_overdue = (today - invoice.due_date).days  # type: ignore[attr-defined]
+    return rows
+
+
+def act_chase_days(organization_id: int) -> int:
+    """After how many days an unsigned act is chased (read only: a GET never creates the settings row)."""
+    days = BillingSettings.objects.filter(organization_id=organization_id).values_list("act_chase_days", flat=True)
+    found = list(days)
+    return found[0] if found else _DEFAULT_ACT_CHASE_DAYS
+
+
+def acts_to_chase(actor: User, organization_id: int, today: datetime.date) -> list[Act]:
+    """Acts sent at least `act_chase_days` ago and still unsigned, the longest waiting first, with `days_waiting`."""
+    since = today - datetime.timedelta(days=act_chase_days(organization_id))
+    rows = list(
+        acts_visible_to(actor)
+        .filter(sent_on__isnull=False, sent_on__lte=since, signed_on__isnull=True)
+        .order_by("sent_on", "pk")[:LIMIT]
+    )
+    for act in rows:
+        act.days_waiting = (today - act.sent_on).days  # type: ignore[attr-defined,operator]
+    return rows
+
+
+def renewals_due(actor: User, today: datetime.date, horizon: int = RENEWAL_HORIZON_DAYS) -> list[RenewalDue]:
+    """Live contracts whose end or notice deadline is within `horizon` days and whose current term has
+    no recorded outcome yet; the nearest deadline first."""
+    decided = Renewal.objects.filter(contract_id=OuterRef("pk"), term_end=OuterRef("end_date"))
+    until = today + datetime.timedelta(days=horizon)
+    # The notice deadline is at most a year before the end; the exact cut is made below.
+    candidates = (
+        contracts_visible_to(actor)
+        .filter(status__in=LIVE_STATUSES, end_date__gte=today, terminated_on__isnull=True)
+        .filter(end_date__lte=until + datetime.timedelta(days=_MAX_NOTICE_DAYS))
+        .filter(~Exists(decided))
+        .prefetch_related("amendments")
+        .order_by("end_date", "pk")
+    )
+    rows = []
+    for contract in candidates:
+        end: datetime.date = contract.end_date  # type: ignore[assignment]
+        deadline = end - datetime.timedelta(days=contract.notice_days)
+        if end <= until or today <= deadline <= until:
+            value = calc.value_on(contract, today)
+            rows.append(RenewalDue(contract, value, end, (end - today).days, deadline, (deadline - today).days))
+    rows.sort(key=lambda r: (r.next_deadline, r.contract.pk))
+    return rows[:LIMIT]
+
+
+def overdue_by_owner(actor: User, today: datetime.date) -> tuple[list[Amount], dict[int | None, list[Amount]]]:
+    """Overdue receivables the actor sees: the total per currency, and per account owner (one query)."""
+    per_owner: dict[int | None, dict[str, Decimal]] = {}
+    total: dict[str, Decimal] = {}
+    rows = (
+        invoices_visible_to(actor)
+        .filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
+        .order_by()
+        .values("account__owner_id", "currency")
+        .annotate(billed=Sum("total"), paid=Sum("paid_amount"))
+    )
+    for row in rows:
+        owner, currency, owed = row["account__owner_id"], row["currency"], row["billed"] - row["paid"]
+        per_owner.setdefault(owner, {})[currency] = owed
+        total[currency] = total.get(currency, Decimal("0")) + owed
+    return amounts(total), {owner: amounts(by_currency) for owner, by_currency in per_owner.items()}
+
+
+def money_day_for(actor: User, today: datetime.date) -> DayMoney | None:
+    """The money part of the actor's day; None for people who see no money or have no money work."""
+    membership = membership_of(actor)
+    if membership is None or not may_see_money(actor):
+        return None
+    if membership.role in ACCOUNT_SIDE:
+        day = DayMoney(
+            invoices_to_issue=drafts_to_issue(actor),
+            contracts_to_invoice=retainers_to_invoice(actor, today),
+            overdue_invoices=overdue_invoices(actor, today),
+            acts_to_chase=acts_to_chase(actor, membership.organization_id, today),
+            renewals_due=renewals_due(actor, today),
+        )
+        day.overdue_total, _owners = overdue_by_owner(actor, today)
+        return day
+    if membership.role in ORG_WIDE:
+        day = DayMoney()
+        day.overdue_total, day.overdue_by_owner = overdue_by_owner(actor, today)
+        return day
+    return None
