@@ -1,9 +1,388 @@
-"""REST API of the money side (area module); viewsets are registered by `register`."""
+"""REST API of invoices: `/api/v1/invoices/` with their lines, issuing, voiding, generating from a
+retainer, the printable HTML and PDF, and the CSV/XLSX export of the filtered list.
+
+Money goes in and out as decimal strings ("1200.50"); a JSON number with a fraction is refused, so no
+amount ever passes through a float. Serializers only check shape; writes go to
+`keyaccount.billing.services.invoices` with the signed-in user as the actor.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import renderers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from keyaccount.accounts.models import Account
+from keyaccount.accounts.selectors import accounts_visible_to
+from keyaccount.billing import selectors
+from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
+from keyaccount.billing.models import Contract, Invoice, InvoiceLine
+from keyaccount.billing.services import invoices as services
+from keyaccount.core.api import (
+    ScopedPrimaryKeyRelatedField,
+    ServiceModelSerializer,
+    ServiceViewSetMixin,
+    VersionedSerializerMixin,
+)
+
+CONFLICT = OpenApiResponse(description="Someone else saved the invoice first (stale `version`); nothing changed.")
+
+
+class DecimalStringField(serializers.DecimalField):
+    """A decimal given as a string ("1200.50") or a whole number; a JSON number with a fraction is refused
+    because it was already a float when it arrived."""
+
+    default_error_messages = {
+        "float": _('Send the amount as a decimal string, e.g. "1200.50", not as a number with a fraction.')
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
+def _money(**kwargs: Any) -> DecimalStringField:
+    return DecimalStringField(max_digits=18, decimal_places=2, **kwargs)
+
+
+def _money_out(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, help_text=help_text)
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    """One line: what, how many, at what price and tax rate; net, tax and total are computed (rounded per line)."""
+
+    quantity = DecimalStringField(max_digits=12, decimal_places=3, help_text=_("Greater than zero, up to 3 decimals."))
+    unit_price = _money(help_text=_("Greater than zero, in the invoice's currency (no decimals for JPY)."))
+    tax_rate = DecimalStringField(
+        max_digits=5, decimal_places=2, required=False, default=Decimal("0"), help_text=_("Percent, 0–100.")
+    )
+    net = _money_out(_("Quantity × unit price, rounded to the currency."))
+    tax = _money_out(_("Net × tax rate, rounded to the currency."))
+    total = _money_out(_("Net + tax."))
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["description", "quantity", "unit_price", "tax_rate", "net", "tax", "total"]
+
+
+class InvoiceSerializer(VersionedSerializerMixin, ServiceModelSerializer):
+    """An invoice. Only a draft changes (PATCH/PUT, DELETE); `POST …/{id}/issue/` sends it and
+    `POST …/{id}/void/` cancels it. Sending `lines` replaces all of them."""
+
+    account = ScopedPrimaryKeyRelatedField(model=Account, scope=accounts_visible_to)
+    contract = ScopedPrimaryKeyRelatedField(
+        model=Contract,
+        scope=selectors.contracts_visible_to,
+        allow_null=True,
+        required=False,
+        help_text=_("A contract of the same account; the invoice takes its currency and payment terms."),
+    )
+    lines = InvoiceLineSerializer(many=True, help_text=_("At least one line."))
+    open_amount = _money_out(_("What the client still owes: total − paid, for an issued or partly paid invoice."))
+    create_only_fields = {"account": _("An invoice stays with its account.")}
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "account",
+            "contract",
+            "issue_date",
+            "due_date",
+            "currency",
+            "period_start",
+            "period_end",
+            "note",
+            "lines",
+            "subtotal",
+            "tax_total",
+            "total",
+            "paid_amount",
+            "open_amount",
+            "status",
+            "issued_at",
+            "void_reason",
+            "voided_on",
+            "paid_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "subtotal",
+            "tax_total",
+            "total",
+            "paid_amount",
+            "status",
+            "issued_at",
+            "void_reason",
+            "voided_on",
+            "paid_on",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "number": {
+                "required": False,
+                "allow_blank": True,
+                "help_text": _('Unique in the organization; blank takes the next of the issue year ("2026-031").'),
+            },
+            "due_date": {
+                "required": False,
+                "allow_null": True,
+                "help_text": _("Default: the issue date + the contract's (or the organization's) payment terms."),
+            },
+            "currency": {"required": False, "help_text": _("Default: the contract's currency, else the account's.")},
+            "note": {"required": False},
+        }
+        validators: list[Any] = []  # the number's uniqueness is the service's to check, after the permission
+
+
+class IssueInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, help_text=_("The version you read."))
+
+
+class VoidInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Why the invoice is cancelled; kept on record."))
+    voided_on = serializers.DateField(required=False, help_text=_("Default: today."))
+    version = serializers.IntegerField(required=False, min_value=1, help_text=_("The version you read."))
+
+
+class GenerateInputSerializer(serializers.Serializer):
+    contract = ScopedPrimaryKeyRelatedField(
+        model=Contract, scope=selectors.contracts_visible_to, help_text=_("A monthly retainer.")
+    )
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(required=False, help_text=_("Default: the end of the period's first month."))
+    issue_date = serializers.DateField(required=False, help_text=_("Default: today."))
+
+
+def _nested(error: DjangoValidationError, line_count: int) -> serializers.ValidationError | DjangoValidationError:
+    """A service's "lines[1].quantity" errors in the API's nested shape: {"lines": [{}, {"quantity": […]}]}."""
+    if not hasattr(error, "error_dict"):
+        return error
+    detail: dict[str, Any] = {}
+    per_line: dict[int, dict[str, list[str]]] = {}
+    for key, errors in error.error_dict.items():
+        messages = [str(m) for e in errors for m in e.messages]
+        match = services.LINE_ERROR_KEY.match(key)
+        if match:
+            per_line.setdefault(int(match.group(1)), {})[match.group(2)] = messages
+        else:
+            detail["non_field_errors" if key == "__all__" else key] = messages
+    if per_line:
+        size = max(line_count, max(per_line) + 1)
+        detail["lines"] = [per_line.get(i, {}) for i in range(size)]
+    return serializers.ValidationError(detail)
+
+
+@contextlib.contextmanager
+def _line_errors(line_count: int) -> Iterator[None]:
+    try:
+        yield
+    except DjangoValidationError as e:
+        raise _nested(e, line_count) from None
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """Lets `?format=csv|xlsx|pdf` through content negotiation; the action answers with the file itself,
+    and an error (e.g. 403) is written as JSON."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return json.dumps(data, default=str).encode()
+
+
+class CSVRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class PDFRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class PrintRenderer(renderers.BaseRenderer):
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return json.dumps(data, default=str).encode()
+
+
+EXPORT_FILTERS = [
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["csv", "xlsx"],
+        description="The file type; default csv.",
+    ),
+]
+
+
+@extend_schema(tags=["billing"])
+@extend_schema_view(
+    update=extend_schema(responses={200: InvoiceSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: InvoiceSerializer, 409: CONFLICT}),
+)
+class InvoiceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
+    """Invoices of the accounts the signed-in user sees money of. `?overdue=true` lists those past due."""
+
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilterSet
+    search_fields = ["number", "account__name"]
+    ordering_fields = ["number", "issue_date", "due_date", "total", "status", "created_at"]
+    ordering = ["-issue_date", "-id"]
+    capabilities = {
+        "create": "manage_money",
+        "update": "manage_money",
+        "destroy": "manage_money",
+        "issue": "manage_money",
+        "void": "manage_money",
+        "generate": "manage_money",
+    }
+
+    def get_queryset(self):
+        return selectors.invoices_with_lines(self.request.user)
+
+    def perform_create(self, serializer: InvoiceSerializer) -> None:
+        data, _version = self.split_version(serializer)
+        lines = [dict(li) for li in data.pop("lines")]
+        with _line_errors(len(lines)):
+            invoice = services.invoice_create(actor=self.request.user, lines=lines, **data)
+        self.written(serializer, invoice)
+
+    def perform_update(self, serializer: InvoiceSerializer) -> None:
+        data, version = self.split_version(serializer)
+        if "lines" in data:
+            data["lines"] = [dict(li) for li in data["lines"]]
+        with _line_errors(len(data.get("lines", []))):
+            invoice = services.invoice_update(
+                actor=self.request.user, invoice=serializer.instance, data=data, expected_version=version
+            )
+        self.written(serializer, invoice)
+
+    def perform_destroy(self, instance: Invoice) -> None:
+        services.invoice_delete(actor=self.request.user, invoice=instance)
+
+    @extend_schema(
+        request=IssueInputSerializer,
+        responses={200: InvoiceSerializer, 409: CONFLICT},
+        summary="Issue a draft invoice to the client",
+    )
+    @action(detail=True, methods=["post"], serializer_class=IssueInputSerializer)
+    def issue(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self.get_object()
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.invoice_issue(
+            actor=request.user, invoice=invoice, expected_version=payload.validated_data.get("version")
+        )
+        return self.fresh_response(invoice, InvoiceSerializer)
+
+    @extend_schema(
+        request=VoidInputSerializer,
+        responses={200: InvoiceSerializer, 409: CONFLICT},
+        summary="Void an invoice, with the reason (refused while payments are allocated to it)",
+    )
+    @action(detail=True, methods=["post"], serializer_class=VoidInputSerializer)
+    def void(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self.get_object()
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        services.invoice_void(
+            actor=request.user,
+            invoice=invoice,
+            reason=data["reason"],
+            voided_on=data.get("voided_on"),
+            expected_version=data.get("version"),
+        )
+        return self.fresh_response(invoice, InvoiceSerializer)
+
+    @extend_schema(
+        request=GenerateInputSerializer,
+        responses={201: InvoiceSerializer},
+        summary="Draft the invoice of a retainer contract for a period",
+    )
+    @action(detail=False, methods=["post"], serializer_class=GenerateInputSerializer)
+    def generate(self, request: Request) -> Response:
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invoice = services.invoice_generate_from_contract(actor=request.user, **payload.validated_data)
+        fresh = self.get_queryset().get(pk=invoice.pk)
+        return Response(InvoiceSerializer(fresh, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="The invoice as a PDF document",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer, renderers.JSONRenderer])
+    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        from keyaccount.billing.views.invoices import invoice_pdf_response
+
+        invoice = selectors.invoice_get_for(request.user, self.get_object().pk)
+        return invoice_pdf_response(request, invoice)
+
+    @extend_schema(
+        responses={(200, "text/html"): OpenApiTypes.STR},
+        summary="The invoice as a printable HTML page",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PrintRenderer, renderers.JSONRenderer])
+    def html(self, request: Request, pk: str | None = None) -> HttpResponse:
+        from keyaccount.billing.views.invoices import invoice_document_html
+
+        invoice = selectors.invoice_get_for(request.user, self.get_object().pk)
+        return HttpResponse(invoice_document_html(request, invoice), content_type="text/html; charset=utf-8")
+
+    @extend_schema(
+        parameters=EXPORT_FILTERS,
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        },
+        summary="The filtered invoice list as CSV or XLSX",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        renderer_classes=[CSVRenderer, XLSXRenderer, renderers.JSONRenderer],
+    )
+    def export(self, request: Request) -> HttpResponse:
+        from keyaccount.billing.views.invoices import invoice_export_response
+
+        fmt = request.query_params.get("format") or "csv"
+        if fmt not in ("csv", "xlsx"):
+            return Response({"format": [_("Choose csv or xlsx.")]}, status=status.HTTP_400_BAD_REQUEST)
+        invoices = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        return invoice_export_response(fmt, invoices, timezone.localdate())
 
 
 def register(router: Any) -> None:
     """Put this area's viewsets on the API router."""
+    router.register("invoices", InvoiceViewSet, basename="invoice")
