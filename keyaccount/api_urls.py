@@ -58,6 +58,7 @@ class SwaggerView(SpectacularSwaggerView):
 urlpatterns = [
     path("auth/token/", tenancy_api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", tenancy_api.MeView.as_view(), name="api-me"),
+    path("revenue-movements/", billing_api.contracts.revenue_movements_view, name="api-revenue-movements"),
     path("me/day/", notifications_api.MyDayView.as_view(), name="api-me-day"),
     path(
         "notification-preferences/",

@@ -254,3 +254,240 @@ def invoices_to_issue(actor: User | None, today: object) -> dict[str, list[objec
         .order_by("account__name", "number", "pk")
     )
     return {"drafts": list(drafts), "contracts": list(contracts)}
+
+
+
+# --- contracts, renewals and recurring revenue ------------------------------------------------------
+
+import datetime  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from decimal import Decimal as _Decimal  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+def contract_get_for(actor: User | None, pk: object) -> Contract:
+    """One contract with its amendments, renewals and services; 404 when the actor may not see it."""
+    from django.http import Http404
+
+    try:
+        return contracts_with_terms(actor).get(pk=int(str(pk)))
+    except (Contract.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def contracts_with_terms(actor: User | None) -> QuerySet[Contract]:
+    """Contracts with what their value over time needs (amendments), and their services and renewals."""
+    return (
+        contracts_visible_to(actor)
+        .select_related("account", "account__owner")
+        .prefetch_related("amendments", "services", "renewals")
+    )
+
+
+RENEWAL_WINDOWS = (30, 60, 90, 120)
+
+
+@dataclass(frozen=True)
+class UpcomingRenewal:
+    """A live contract coming up for renewal: its end, its notice deadline and how far both are."""
+
+    contract: Contract
+    notice_deadline: datetime.date
+    days_to_end: int
+    days_to_notice: int
+    window: int
+    value: _Decimal
+    mrr: _Decimal
+
+    @property
+    def id(self) -> int:
+        return self.contract.pk
+
+    @property
+    def notice_overdue(self) -> bool:
+        """The last day to give notice passed and none was given: the contract runs into its end as agreed."""
+        return self.contract.notice_given_on is None and self.days_to_notice < 0
+
+    @property
+    def days_since_notice(self) -> int:
+        return -self.days_to_notice
+
+    @property
+    def key_days(self) -> int:
+        """Days to the date that matters next: the notice deadline, or the end once notice was given."""
+        return self.days_to_end if self.contract.notice_given_on else self.days_to_notice
+
+
+def _renewal_row(contract: Contract, today: datetime.date) -> UpcomingRenewal:
+    from keyaccount.billing import calc
+
+    assert contract.end_date is not None
+    deadline = contract.end_date - datetime.timedelta(days=contract.notice_days)
+    days_to_end = (contract.end_date - today).days
+    days_to_notice = (deadline - today).days
+    key = days_to_end if contract.notice_given_on else days_to_notice
+    window = next((w for w in RENEWAL_WINDOWS if key <= w), RENEWAL_WINDOWS[-1])
+    return UpcomingRenewal(
+        contract=contract,
+        notice_deadline=deadline,
+        days_to_end=days_to_end,
+        days_to_notice=days_to_notice,
+        window=window,
+        value=calc.value_on(contract, min(today, contract.end_date)),
+        mrr=calc.mrr_on(contract, today),
+    )
+
+
+def _awaiting_renewal(actor: User | None) -> QuerySet[Contract]:
+    """Live contracts with an end date and no outcome recorded for their current term."""
+    from django.db.models import Exists, OuterRef
+
+    from keyaccount.billing.models import LIVE_STATUSES
+
+    decided = Renewal.objects.filter(contract_id=OuterRef("pk"), term_end=OuterRef("end_date"))
+    return (
+        contracts_visible_to(actor)
+        .filter(status__in=LIVE_STATUSES, end_date__isnull=False, terminated_on__isnull=True)
+        .exclude(Exists(decided))
+        .select_related("account", "account__owner")
+        .prefetch_related("amendments")
+    )
+
+
+def upcoming_renewals(
+    actor: User | None, today: datetime.date, within: int = 120, account_id: int | None = None
+) -> list[UpcomingRenewal]:
+    """Contracts whose notice deadline (or end, once notice was given) falls within `within` days.
+
+    Deadlines already passed are included and come first (`notice_overdue`), then the nearest.
+    """
+    qs = _awaiting_renewal(actor).filter(end_date__lte=today + datetime.timedelta(days=within + 366))
+    if account_id is not None:
+        qs = qs.filter(account_id=account_id)
+    rows = [_renewal_row(contract, today) for contract in qs]
+    rows = [row for row in rows if row.key_days <= within]
+    rows.sort(key=lambda r: (not r.notice_overdue, r.key_days, r.contract.end_date, r.contract.pk))
+    return rows
+
+
+def upcoming_renewal_of(actor: User | None, contract_id: object, today: datetime.date) -> UpcomingRenewal | None:
+    """The renewal row of one contract awaiting its outcome, whatever its window; None when not visible."""
+    try:
+        pk = int(str(contract_id))
+    except ValueError:
+        return None
+    contract = _awaiting_renewal(actor).filter(pk=pk).first()
+    return _renewal_row(contract, today) if contract is not None else None
+
+
+def renewal_history(actor: User | None, contract: Contract) -> QuerySet[Renewal]:
+    return renewals_visible_to(actor).filter(contract=contract).select_related("decided_by", "amendment")
+
+
+def _retainers(actor: User | None) -> QuerySet[Contract]:
+    from keyaccount.billing.models import BINDING_STATUSES, BillingModel
+
+    return (
+        contracts_visible_to(actor)
+        .filter(status__in=BINDING_STATUSES, billing_model=BillingModel.RETAINER)
+        .prefetch_related("amendments")
+    )
+
+
+def mrr_of_accounts(
+    actor: User | None, day: datetime.date, account_ids: list[int] | None = None
+) -> dict[tuple[int, str], _Decimal]:
+    """Monthly recurring revenue on `day` per (account id, currency), from retainers with their amendments."""
+    from keyaccount.billing import calc
+
+    qs = _retainers(actor)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
+    return calc.mrr_by_account(qs, day)
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    """One account's change of MRR in one currency over a month (see `calc.movements`)."""
+
+    account: Any
+    account_id: int
+    currency: str
+    kind: str
+    before: _Decimal
+    after: _Decimal
+
+    @property
+    def amount(self) -> _Decimal:
+        return self.after - self.before
+
+
+@dataclass
+class MonthOfMovements:
+    """One month's changes of recurring revenue: per account, and totals per (kind, currency)."""
+
+    month: datetime.date
+    movements: list[MovementRow]
+    totals: dict[tuple[str, str], _Decimal]
+
+    def total(self, kind: str, currency: str) -> _Decimal:
+        return self.totals.get((kind, currency), _Decimal("0"))
+
+
+def revenue_movements(
+    actor: User | None, first_month: datetime.date, last_month: datetime.date, account_ids: list[int] | None = None
+) -> list[MonthOfMovements]:
+    """For each month, new, expansion, contraction and churn of MRR: the day before it against its last day.
+
+    Each movement carries `account` (the Account); totals are per currency, never summed across currencies.
+    """
+    from keyaccount.accounts.models import Account
+    from keyaccount.billing import calc
+
+    qs = _retainers(actor)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
+    contracts = list(qs.select_related("account"))
+    accounts: dict[int, Account] = {c.account_id: c.account for c in contracts}
+    result = []
+    month = calc.month_start(first_month)
+    while month <= calc.month_start(last_month):
+        before = calc.mrr_by_account(contracts, month - datetime.timedelta(days=1))
+        after = calc.mrr_by_account(contracts, calc.month_end(month))
+        moves = [
+            MovementRow(accounts.get(m.account_id), m.account_id, m.currency, m.kind, m.before, m.after)
+            for m in calc.movements(before, after)
+        ]
+        moves.sort(key=lambda m: (m.kind, m.currency, str(m.account)))
+        totals: dict[tuple[str, str], _Decimal] = {}
+        for move in moves:
+            key = (move.kind, move.currency)
+            totals[key] = totals.get(key, _Decimal("0")) + move.amount
+        result.append(MonthOfMovements(month=month, movements=moves, totals=totals))
+        month = calc.month_end(month) + datetime.timedelta(days=1)
+    return result
+
+
+def settings_read(organization_id: int) -> BillingSettings:
+    """The organization's billing settings for reading: the defaults (unsaved) when never changed, so a
+    read writes nothing."""
+    found = BillingSettings.objects.filter(organization_id=organization_id).first()
+    return found if found is not None else BillingSettings(organization_id=organization_id)
+
+
+def acts_to_chase(actor: User | None, today: datetime.date) -> QuerySet[Act]:
+    """Acts the actor sees that were sent at least the organization's `act_chase_days` ago and are still
+    unsigned (what the account manager should chase), the longest waiting first."""
+    import datetime as dt
+
+    from keyaccount.core.permissions import membership_of
+
+    membership = membership_of(actor)
+    if membership is None:
+        return Act.objects.none()
+    chase_days = settings_read(membership.organization_id).act_chase_days
+    return (
+        acts_visible_to(actor)
+        .filter(signed_on__isnull=True, sent_on__lte=today - dt.timedelta(days=chase_days))
+        .order_by("sent_on", "pk")
+    )
