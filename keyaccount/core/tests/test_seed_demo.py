@@ -1,12 +1,13 @@
 """The demo loader: a believable agency, the same for the same seed, written through the services."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -17,6 +18,17 @@ from keyaccount.accounts.models import (
     AccountTeamMember,
     HandoverBrief,
     OnboardingItem,
+)
+from keyaccount.billing import calc
+from keyaccount.billing.day import money_day_for
+from keyaccount.billing.models import (
+    OPEN_INVOICE_STATUSES,
+    Act,
+    Amendment,
+    Contract,
+    Invoice,
+    Payment,
+    Renewal,
 )
 from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact, ContactAccountRole, DecisionRole
@@ -80,6 +92,14 @@ def work_shape(slug):
         "interactions": sorted(
             repr((i.account.name, i.kind, i.state, i.subject, i.sentiment, timezone.localdate(i.occurred_at)))
             for i in Interaction.objects.filter(account__in=accounts).select_related("account")
+        ),
+        "invoices": sorted(
+            map(
+                repr,
+                Invoice.objects.filter(account__in=accounts).values_list(
+                    "account__name", "number", "issue_date", "total", "paid_amount", "status"
+                ),
+            )
         ),
     }
 
@@ -310,3 +330,120 @@ class TestTheDemoOrganization:
         yesterday = timezone.now() - datetime.timedelta(days=1)
         assert not notices.filter(read_at__isnull=True, created_at__lt=yesterday).exists()
         assert all(notification_preferences_of(person("specialist1")).values())
+
+    # --- the money (issue 4) ------------------------------------------------------------------------
+
+    def test_every_account_has_a_contract_and_a_year_of_invoices_at_most(self, demo):
+        org, output = demo
+        accounts = accounts_of("demo-agency")
+        assert set(Contract.objects.filter(organization=org).values_list("account_id", flat=True)) == set(
+            accounts.values_list("pk", flat=True)
+        )
+        first_month = calc.month_start(timezone.localdate()).replace(year=timezone.localdate().year - 1)
+        invoices = Invoice.objects.filter(organization=org)
+        assert invoices.count() > 8 * 3
+        assert not invoices.filter(issue_date__lte=first_month).exists()
+        assert not invoices.filter(issue_date__gt=timezone.localdate()).exists()
+        assert f"{invoices.count()} invoices" in output
+
+    def test_the_money_adds_up_to_the_kopeck(self, demo):
+        org, _output = demo
+        invoices = Invoice.objects.filter(organization=org).prefetch_related("lines", "allocations__payment")
+        for invoice in invoices:
+            lines = list(invoice.lines.all())
+            computed = [calc.line_amounts(li.quantity, li.unit_price, li.tax_rate, invoice.currency) for li in lines]
+            assert [(li.net, li.tax, li.total) for li in lines] == [(c.net, c.tax, c.total) for c in computed]
+            totals = calc.invoice_totals(computed)
+            assert (invoice.subtotal, invoice.tax_total, invoice.total) == (
+                totals.subtotal,
+                totals.tax_total,
+                totals.total,
+            )
+            allocations = list(invoice.allocations.all())
+            assert invoice.paid_amount == sum((a.amount for a in allocations), Decimal(0)), invoice.number
+            assert all(a.payment.account_id == invoice.account_id for a in allocations)
+            assert all(a.payment.currency == invoice.currency for a in allocations)
+            assert all(a.payment.date >= invoice.issue_date for a in allocations)
+            expected = {
+                invoice.paid_amount == 0: "issued",
+                0 < invoice.paid_amount < invoice.total: "partially_paid",
+                invoice.paid_amount == invoice.total: "paid",
+            }[True]
+            if invoice.status == "draft":
+                assert not allocations and invoice.issued_at is None
+            else:
+                assert invoice.status == expected, invoice.number
+                assert invoice.issued_at is not None
+            assert (invoice.paid_on is not None) == (invoice.status == "paid")
+            if invoice.paid_on:
+                assert invoice.paid_on == max(a.payment.date for a in allocations)
+            assert invoice.contract.currency == invoice.currency
+            assert invoice.due_date == invoice.issue_date + datetime.timedelta(days=invoice.contract.payment_terms_days)
+        for payment in Payment.objects.filter(organization=org).prefetch_related("allocations"):
+            assert payment.allocated_amount == sum((a.amount for a in payment.allocations.all()), Decimal(0))
+            assert payment.date <= timezone.localdate()
+
+    def test_most_invoices_are_paid_some_late_or_in_part_and_a_few_are_open_in_every_aging_bucket(self, demo):
+        org, _output = demo
+        today = timezone.localdate()
+        invoices = Invoice.objects.filter(organization=org)
+        issued = invoices.exclude(status="draft")
+        assert issued.filter(status="paid").count() > issued.count() * 0.7
+        late = [i for i in issued.filter(status="paid") if i.paid_on > i.due_date]
+        assert late
+        in_parts = invoices.annotate(n=models.Count("allocations")).filter(n__gt=1)
+        assert invoices.filter(status="partially_paid").exists() or in_parts.exists()
+        buckets = {calc.bucket_of(i.due_date, today) for i in invoices.filter(status__in=OPEN_INVOICE_STATUSES)}
+        assert {"days_1_30", "days_31_60", "days_61_90", "days_90_plus"} <= buckets
+        assert Payment.objects.filter(organization=org, allocated_amount__lt=models.F("amount")).exists()  # credit
+
+    def test_contracts_have_amendments_and_renewals_in_every_outcome(self, demo):
+        org, _output = demo
+        outcomes = set(Renewal.objects.filter(organization=org).values_list("outcome", flat=True))
+        assert outcomes == {"renewed", "expanded", "contracted", "churned"}
+        churned = Renewal.objects.filter(organization=org, outcome="churned").select_related("contract__account")
+        assert all(r.contract.account.status == AccountStatus.CHURNED for r in churned)
+        assert all(r.contract.status == "expired" for r in churned)
+        assert Amendment.objects.filter(organization=org, kind="amendment").exists()
+        for renewal in Renewal.objects.filter(organization=org).exclude(outcome="churned").select_related("amendment"):
+            assert renewal.amendment.previous_end_date == renewal.term_end
+            assert renewal.amendment.new_end_date == renewal.new_end_date
+        contracts = Contract.objects.filter(organization=org)
+        assert contracts.filter(auto_renew=True).count() >= 2
+        today = timezone.localdate()
+        live = contracts.filter(status="active", end_date__isnull=False)
+        assert live.filter(end_date__lte=today + datetime.timedelta(days=30)).exists()
+        assert live.filter(end_date__lte=today + datetime.timedelta(days=90)).count() >= 3
+
+    def test_each_amendment_keeps_what_the_contract_said_the_day_before(self, demo):
+        org, _output = demo
+        for contract in Contract.objects.filter(organization=org).prefetch_related("amendments"):
+            value = contract.value
+            for amendment in contract.amendments.all():
+                assert amendment.previous_value == value, contract.number
+                value = amendment.new_value or value
+            for invoice in contract.invoices.filter(period_start__isnull=False, contract__billing_model="retainer"):
+                assert invoice.subtotal == calc.value_on(contract, invoice.period_start), invoice.number
+
+    def test_acts_are_mostly_signed_and_am1_has_money_to_see_to(self, demo):
+        org, _output = demo
+        acts = Act.objects.filter(organization=org)
+        assert acts.filter(signed_on__isnull=False).count() > acts.count() * 0.8
+        assert not acts.filter(signed_on__lt=models.F("sent_on")).exists()
+        today = timezone.localdate()
+        money = [money_day_for(person(f"am{n}"), today) for n in (1, 2, 3)]
+        assert any(m.overdue_invoices for m in money)
+        assert any(m.acts_to_chase for m in money)
+        assert any(m.invoices_to_issue or m.contracts_to_invoice for m in money)
+        assert money_day_for(person("specialist1"), today) is None
+        assert money_day_for(person("head1"), today).overdue_total
+
+    def test_the_money_was_recorded_in_the_audit_trail(self, demo):
+        org, _output = demo
+        events = AuditEvent.objects.filter(organization=org, action="create")
+        for label, model in [
+            ("billing.contract", Contract),
+            ("billing.invoice", Invoice),
+            ("billing.payment", Payment),
+        ]:
+            assert events.filter(object_type=label).count() == model.objects.filter(organization=org).count(), label

@@ -1,5 +1,6 @@
 """Load a demo organization: a digital agency with its people, clients, their stakeholders and history,
-and its working loop (projects, three months of interactions, client requests and team tasks; see _demo_work).
+its working loop (projects, three months of interactions, client requests and team tasks; see _demo_work)
+and its money (contracts, a year of invoices, payments and acts, renewals; see _demo_money).
 
     python manage.py seed_demo [--organization NAME] [--accounts N] [--password P] [--seed S] [--if-empty]
 
@@ -39,6 +40,7 @@ from keyaccount.accounts.services import (
 )
 from keyaccount.contacts.services import contact_create, contact_role_add
 from keyaccount.core.management.commands import _demo_data as d
+from keyaccount.core.management.commands._demo_money import MoneyPlan, MoneyWriter, plan_money
 from keyaccount.core.management.commands._demo_work import AccountWork, WorkPlanner, WorkWriter
 from keyaccount.tenancy.models import Membership, Organization, Role, User
 from keyaccount.tenancy.services import member_create, organization_create
@@ -170,6 +172,7 @@ class OrganizationPlan:
     accounts: list[AccountPlan]
     links: list[LinkPlan]
     work: dict[int, AccountWork] = field(default_factory=dict)  # by account index
+    money: MoneyPlan = field(default_factory=MoneyPlan)
 
 
 class Planner:
@@ -607,7 +610,9 @@ class Planner:
         links = self.plan_links(accounts)
         # Drawn last, so the people, clients and stakeholders stay what they were for the same seed.
         work = WorkPlanner(self.rng, self.today, accounts).plan()
-        return OrganizationPlan(people=people, accounts=accounts, links=links, work=work)
+        # The money has a generator of its own, drawn from the main one last, for the same reason.
+        money = plan_money(random.Random(self.rng.random()), self.today, accounts)
+        return OrganizationPlan(people=people, accounts=accounts, links=links, work=work, money=money)
 
 
 # --- writing through the services ---------------------------------------------------------------
@@ -624,6 +629,7 @@ class Writer:
         self.users: dict[str, User] = {}
         self.accounts: dict[int, Account] = {}
         self.contacts: dict[tuple[int, str], Any] = {}
+        self.money_counts: dict[str, int] = {}
 
     def user(self, prefix: str, n: int | None) -> User | None:
         return None if n is None else self.users[f"{prefix}{n}"]
@@ -661,6 +667,7 @@ class Writer:
         WorkWriter(
             org, self.users, self.accounts, self.contacts, self.plan.accounts, self.plan.work, self.today
         ).write()
+        self.money_counts = MoneyWriter(org, self.users, self.accounts, self.plan.accounts, self.plan.money).write()
         return org
 
     def write_account(self, plan: AccountPlan, tags: dict[str, Tag]) -> None:
@@ -807,9 +814,10 @@ class Command(BaseCommand):
         started = timezone.now()
         today = timezone.localdate()
         plan = Planner(accounts, options["seed"], today).plan()
+        writer = Writer(plan, name, options["password"], today)
         try:
             with transaction.atomic():
-                org = Writer(plan, name, options["password"], today).write()
+                org = writer.write()
         except (ValidationError, PermissionDenied) as e:
             raise CommandError(f"Could not load the demo organization: {e}") from e
         seconds = (timezone.now() - started).total_seconds()
@@ -820,7 +828,9 @@ class Command(BaseCommand):
                 f'Loaded "{org.name}": {len(plan.accounts)} accounts, {contacts} contacts, '
                 f"{len(plan.people)} people, {sum(len(w.projects) for w in work)} projects, "
                 f"{sum(len(w.interactions) for w in work)} interactions, {sum(len(w.requests) for w in work)} "
-                f"requests, {sum(len(w.all_tasks()) for w in work)} tasks in {seconds:.1f} s."
+                f"requests, {sum(len(w.all_tasks()) for w in work)} tasks, {writer.money_counts['contracts']} "
+                f"contracts, {writer.money_counts['invoices']} invoices, {writer.money_counts['payments']} payments "
+                f"in {seconds:.1f} s."
             )
         )
         self.print_logins(org, password=options["password"])
