@@ -87,8 +87,14 @@ class InvoiceLineForm(forms.Form):
 
 class BaseLineFormSet(forms.BaseFormSet):
     def filled_forms(self) -> list[InvoiceLineForm]:
-        """The line forms that hold a line, in order (blank and removed rows left out)."""
-        return [f for f in self.forms if f.has_changed() and not (self.can_delete and f.cleaned_data.get("DELETE"))]
+        """The line forms that hold a line, in order: every existing line and each new row typed into,
+        unless removed."""
+        initial = self.initial_form_count()
+        return [
+            f
+            for i, f in enumerate(self.forms)
+            if (i < initial or f.has_changed()) and not (self.can_delete and f.cleaned_data.get("DELETE"))
+        ]
 
     def lines(self) -> list[dict[str, Any]]:
         return [{name: f.cleaned_data.get(name) for name in LINE_FIELDS} for f in self.filled_forms()]

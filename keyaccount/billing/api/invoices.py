@@ -29,7 +29,7 @@ from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import selectors
 from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
-from keyaccount.billing.models import Contract, Invoice, InvoiceLine
+from keyaccount.billing.models import Contract, Invoice, InvoiceLine, InvoiceStatus
 from keyaccount.billing.services import invoices as services
 from keyaccount.core.api import (
     ScopedPrimaryKeyRelatedField,
@@ -235,12 +235,19 @@ class PrintRenderer(renderers.BaseRenderer):
 
 
 EXPORT_FILTERS = [
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="The file type; default csv."),
+    OpenApiParameter("account", OpenApiTypes.INT, description="An account's id."),
+    OpenApiParameter("contract", OpenApiTypes.INT, description="A contract's id."),
     OpenApiParameter(
-        "format",
-        OpenApiTypes.STR,
-        enum=["csv", "xlsx"],
-        description="The file type; default csv.",
+        "status", OpenApiTypes.STR, many=True, enum=[s.value for s in InvoiceStatus], description="One or more."
     ),
+    OpenApiParameter("currency", OpenApiTypes.STR, description="ISO 4217 code, e.g. RUB."),
+    OpenApiParameter("issue_date_from", OpenApiTypes.DATE, description="Issued on or after."),
+    OpenApiParameter("issue_date_to", OpenApiTypes.DATE, description="Issued on or before."),
+    OpenApiParameter("open", OpenApiTypes.BOOL, description="Only invoices still owed (issued, partly paid)."),
+    OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Only invoices still owed past their due date."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Number, account name or a line's description."),
+    OpenApiParameter("ordering", OpenApiTypes.STR, description="As in the list, e.g. -issue_date."),
 ]
 
 
