@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from keyaccount.accounts import api as accounts_api
 from keyaccount.billing import api as billing_api
+from keyaccount.billing.api import receivables as billing_receivables_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
 from keyaccount.notifications import api as notifications_api
@@ -65,6 +66,7 @@ urlpatterns = [
         notifications_api.NotificationPreferencesView.as_view(),
         name="api-notification-preferences",
     ),
+    path("billing-settings/", billing_receivables_api.BillingSettingsView.as_view(), name="api-billing-settings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar: every asset served by the site. (drf-spectacular's ReDoc
     # page is not offered: it loads fonts from Google.)
