@@ -390,3 +390,32 @@ def test_a_contract_starting_mid_month_is_invoiced_for_that_month(alice, retaine
 def test_a_period_other_than_a_month_is_written_as_dates():
     assert period_label(day(2026, 3, 1), day(2026, 3, 31)) == "March 2026"
     assert period_label(day(2026, 3, 1), day(2026, 3, 15)) == "03/01/2026 – 03/15/2026"
+
+
+# --- what to issue this month (My day) --------------------------------------------------------------
+
+
+def test_invoices_to_issue_lists_drafts_and_retainers_without_this_months_invoice(alice, acme, globex):
+    from keyaccount.billing.selectors import invoices_to_issue
+
+    billed = ContractFactory(account=acme, number="C-BILLED")
+    ContractFactory(account=acme, number="C-UNBILLED")
+    voided = ContractFactory(account=acme, number="C-VOIDED")
+    ContractFactory(account=acme, number="C-FIXED", billing_model="fixed")
+    ContractFactory(account=acme, number="C-ENDED", end_date=day(2026, 2, 28))
+    ContractFactory(account=globex, number="C-BOBS")
+    for contract, status in ((billed, "issued"), (voided, "void")):
+        invoice_with_lines(
+            acme,
+            [("1", "10", "0")],
+            number=contract.number,
+            issue_date=day(2026, 3, 1),
+            status=status,
+            contract=contract,
+        )
+        Invoice.objects.filter(number=contract.number).update(period_start=day(2026, 3, 1), period_end=day(2026, 3, 31))
+    draft = invoice_with_lines(acme, [("1", "10", "0")], number="D-1", issue_date=day(2026, 3, 5), status="draft")
+
+    todo = invoices_to_issue(alice, day(2026, 3, 15))
+    assert todo["drafts"] == [draft]
+    assert [c.number for c in todo["contracts"]] == ["C-UNBILLED", "C-VOIDED"]
