@@ -29,7 +29,7 @@ from keyaccount.billing.models import (
     Renewal,
 )
 from keyaccount.billing.selectors import acts_visible_to, contracts_visible_to, invoices_visible_to, may_see_money
-from keyaccount.billing.summary import Amount, amounts
+from keyaccount.billing.summary import Amount, amounts, money_url
 from keyaccount.core.permissions import ORG_WIDE, membership_of
 from keyaccount.tenancy.models import Role
 
@@ -78,6 +78,8 @@ class DayMoney:
     overdue_total: list[Amount] = field(default_factory=list)
     # For a head's team view: overdue per account owner's user id (None: accounts without an owner).
     overdue_by_owner: dict[int | None, list[Amount]] = field(default_factory=dict)
+    # The money pages the sections link to (None for a page that does not exist).
+    links: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -192,6 +194,17 @@ def overdue_by_owner(actor: User, today: datetime.date) -> tuple[list[Amount], d
     return amounts(total), {owner: amounts(by_currency) for owner, by_currency in per_owner.items()}
 
 
+def _link(day: DayMoney) -> None:
+    """Each row's page (`url`) and the sections' pages; reversing addresses runs no query."""
+    for invoice in [*day.invoices_to_issue, *day.overdue_invoices]:
+        invoice.url = money_url("invoice", invoice.pk)  # type: ignore[attr-defined]
+    for contract in [*day.contracts_to_invoice, *(r.contract for r in day.renewals_due)]:
+        contract.url = money_url("contract", contract.pk)  # type: ignore[attr-defined]
+    for act in day.acts_to_chase:
+        act.url = money_url("act", act.pk)  # type: ignore[attr-defined]
+    day.links = {page: money_url(page) for page in ("invoices", "acts", "renewals", "receivables")}
+
+
 def money_day_for(actor: User, today: datetime.date) -> DayMoney | None:
     """The money part of the actor's day; None for people who see no money or have no money work."""
     membership = membership_of(actor)
@@ -206,9 +219,11 @@ def money_day_for(actor: User, today: datetime.date) -> DayMoney | None:
             renewals_due=renewals_due(actor, today),
         )
         day.overdue_total, _owners = overdue_by_owner(actor, today)
+        _link(day)
         return day
     if membership.role in ORG_WIDE:
         day = DayMoney()
         day.overdue_total, day.overdue_by_owner = overdue_by_owner(actor, today)
+        _link(day)
         return day
     return None

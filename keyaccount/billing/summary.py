@@ -100,28 +100,43 @@ class AccountMoney:
         return not (self.contracts or self.open or self.credit or self.last_payment)
 
 
-def money_url(name: str, *args: object, query: str = "") -> str | None:
-    """The address of a money page by its URL name, or None while that page does not exist."""
+# The money pages' URL names (in the "billing" namespace), as their modules spell them.
+PAGES = {
+    "contracts": "contract_list",
+    "contract": "contract_detail",
+    "renewals": "renewal_list",
+    "invoices": "invoice-list",
+    "invoice": "invoice-detail",
+    "payments": "payment-list",
+    "payment": "payment-detail",
+    "receivables": "receivables",
+    "acts": "act_list",
+    "act": "act_edit",
+}
+
+
+def money_url(page: str, *args: object, query: str = "") -> str | None:
+    """The address of a money page (a key of PAGES), or None when that page does not exist."""
     try:
-        url = reverse(f"billing:{name}", args=args)
+        url = reverse(f"billing:{PAGES[page]}", args=args)
     except NoReverseMatch:
         return None
     return f"{url}?{query}" if query else url
 
 
 def _link(account: Account, summary: AccountMoney) -> None:
-    """Where the panel links to: the account's contracts, invoices and receivables, each contract and the
-    oldest overdue invoice; a page that does not exist gets no link."""
+    """Where the panel links to: the account's contracts, invoices, payments, acts and receivables, each
+    contract, the oldest overdue invoice and the last payment; a page that does not exist gets no link."""
     account_query = f"account={account.pk}"
     for row in summary.contracts:
-        row.url = money_url("contract-detail", row.contract.pk)
-    oldest = summary.oldest_overdue
+        row.url = money_url("contract", row.contract.pk)
+    oldest, last = summary.oldest_overdue, summary.last_payment
     summary.links = {
-        "contracts": money_url("contract-list", query=account_query),
-        "invoices": money_url("invoice-list", query=account_query),
-        "receivables": money_url("receivables", query=account_query),
-        "oldest_overdue": money_url("invoice-detail", oldest.pk) if oldest is not None else None,
+        page: money_url(page, query=account_query)
+        for page in ("contracts", "invoices", "payments", "acts", "receivables")
     }
+    summary.links["oldest_overdue"] = money_url("invoice", oldest.pk) if oldest is not None else None
+    summary.links["last_payment"] = money_url("payment", last.pk) if last is not None else None
 
 
 def contracts_in_force(actor: User | None, account_ids: list[int], today: datetime.date) -> list[Contract]:

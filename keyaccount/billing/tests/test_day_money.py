@@ -256,3 +256,15 @@ def test_the_money_of_the_day_runs_the_same_queries_for_few_and_many_records(org
     assert len(money_day_for(alice, TODAY).acts_to_chase) == 10
     assert many_am == few_am
     assert many_head == few_head
+
+
+def test_the_day_links_each_invoice_act_and_contract_to_its_page(client, alice, money):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+
+    assert f'href="{reverse("billing:invoice-detail", args=[money["late"].pk])}"' in page
+    assert f'href="{reverse("billing:invoice-detail", args=[money["draft"].pk])}"' in page
+    chased = Act.objects.get(number="A-1")
+    assert f'href="{reverse("billing:act_edit", args=[chased.pk])}"' in page

@@ -189,3 +189,19 @@ def test_the_money_panel_keeps_its_query_count_as_records_grow(client, alice, ac
         paid(invoice, "5.00", D(2026, 4, 3), payment_amount="6.00")
     _page, many = account_page(client, alice, acme)
     assert many == few
+
+
+def test_the_money_panel_links_to_the_accounts_money_pages_that_open(client, alice, acme, acme_money):
+    from django.urls import reverse
+
+    page, _queries = account_page(client, alice, acme)
+    links = [
+        reverse("billing:contract_detail", args=[acme_money["retainer"].pk]),
+        f"{reverse('billing:invoice-list')}?account={acme.pk}",
+        f"{reverse('billing:receivables')}?account={acme.pk}",
+        reverse("billing:invoice-detail", args=[acme_money["late"].pk]),
+        reverse("billing:payment-detail", args=[acme_money["last_payment"].pk]),
+    ]
+    for url in links:
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200, url
