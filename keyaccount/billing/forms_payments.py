@@ -26,6 +26,8 @@ def money_input(label: Any, *, required: bool = True) -> forms.DecimalField:
         required=required,
         max_digits=18,
         decimal_places=2,
+        # Read in the user's language: "15000,50" in Russian, "15000.50" in English (a point is read in both).
+        localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "money"}),
     )
 

@@ -214,3 +214,18 @@ def test_sales_see_the_payment_but_may_not_delete_it(client, sally, alice, acme)
     assert b"/delete/" not in page.content
     assert client.post(f"{LIST}{payment.pk}/delete/").status_code == 403
     assert Payment.objects.exists()
+
+
+def test_in_russian_an_amount_with_a_comma_is_read(client, alice, acme, jan):
+    signed_in(client, alice)
+    client.cookies["django_language"] = "ru"
+
+    response = client.post(
+        f"{NEW}?account={acme.pk}",
+        {"date": "2026-02-15", "amount": "12000,50", "currency": "RUB", f"invoice_{jan.pk}": "12000,00"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.allocated_amount) == (Decimal("12000.50"), Decimal("12000.00"))
