@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from keyaccount.billing.models import BillingSettings, DunningRun
 from keyaccount.billing.selectors import settings_of
@@ -132,7 +133,9 @@ def test_each_step_reminds_the_account_manager_once_on_the_day_it_is_reached(lat
     assert (task.assignee, task.account_id, task.status) == (alice, late.account_id, "new")
     assert task.due_at.date() == D(2026, 3, 18)
     assert "12,000.00 RUB" in task.description
-    assert Notification.objects.filter(recipient=alice, kind="invoice_overdue").count() == 2
+    notes = Notification.objects.filter(recipient=alice, kind="invoice_overdue")
+    assert notes.count() == 2
+    assert {n.url for n in notes} == {reverse("billing:invoice-detail", args=[late.pk])}
     assert not Notification.objects.filter(kind="invoice_escalated").exists()
 
 

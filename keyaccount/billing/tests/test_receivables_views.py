@@ -28,7 +28,7 @@ def owed(acme, globex):
     )
 
 
-def test_the_receivables_page_shows_buckets_totals_and_the_managers_to_a_head(client, owed, carol):
+def test_the_receivables_page_shows_buckets_totals_and_the_managers_to_a_head(client, owed, carol, acme):
     client.force_login(carol)
 
     response = client.get(reverse("billing:receivables"), {"as_of": "2026-03-31"})
@@ -38,6 +38,7 @@ def test_the_receivables_page_shows_buckets_totals_and_the_managers_to_a_head(cl
     assert "7,499.50" in page and "5,000.00" in page and "12,499.50" in page
     assert 'id="by-owner"' in page and "Bob" in page
     assert "receivables/export/?format=xlsx" in page
+    assert f'{reverse("billing:invoice-list")}?account={acme.pk}&amp;overdue=true' in page
 
 
 def test_an_account_manager_sees_only_their_accounts_without_the_managers_section(client, owed, alice):

@@ -102,7 +102,7 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
         "period_days": receivables.period_days(summary.period_start, summary.period_end),
         "page": page,
         "show_owners": role_of(actor) in ORG_WIDE or len({r.owner_id for r in summary.by_owner}) > 1,
-        "invoice_list_url": _reverse_or_none("billing:invoice_list"),
+        "invoice_list_url": _reverse_or_none("billing:invoice-list"),
         "query": query.urlencode(),
     }
     if wants_partial(request):
