@@ -500,6 +500,8 @@ def renewal_record(
     """
     if not automatic:
         _check_account(actor, contract.account_id)  # type: ignore[arg-type]
+    # The term the caller saw: if someone renewed it meanwhile, this decision was about a term now gone.
+    seen_end = term_end if term_end is not None else contract.end_date
     contract = _locked(contract)
     if outcome not in RenewalOutcome.values:
         raise ValidationError({"outcome": _("Choose a valid outcome.")})
@@ -511,7 +513,7 @@ def renewal_record(
         raise ValidationError({"contract": _("An open-ended contract has no term to renew.")})
     if contract.terminated_on is not None:
         raise ValidationError({"contract": _("The contract was terminated; it does not renew.")})
-    if term_end is not None and term_end != contract.end_date:
+    if seen_end != contract.end_date:
         raise ValidationError({"contract": _("The outcome of this term is already recorded.")})
     if automatic and contract.notice_given_on is not None:
         raise ValidationError({"contract": _("Notice was given; the contract does not renew itself.")})
@@ -623,12 +625,13 @@ def _auto_renew(contract: Contract, today: datetime.date) -> int:
                     automatic=True,
                     term_end=term_end,
                 )
+                contract.refresh_from_db()
+                # Told in the same transaction: the renewal and its notice are kept together or not at all.
+                _tell_renewed(contract, term_end)
         except (IntegrityError, ValidationError):
             # Another run renewed this term first (or it was decided meanwhile): nothing more to do here.
             return renewed
-        contract.refresh_from_db()
         renewed += 1
-        _tell_renewed(contract, term_end)
     return renewed
 
 

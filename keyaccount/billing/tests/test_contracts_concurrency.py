@@ -1,0 +1,82 @@
+"""Two lifecycle runs, or two people recording an outcome, at the same moment (PostgreSQL): each term
+renews or is decided exactly once."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from keyaccount.billing.models import Amendment, Contract, Renewal
+from keyaccount.billing.services import contracts as services
+from keyaccount.billing.tests.factories import ContractFactory
+from keyaccount.notifications.models import Notification
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+d = datetime.date
+
+
+def at_the_same_moment(*calls: Callable[[], object]) -> list[object]:
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(call())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_lifecycle_runs_renew_a_contract_once(alice, acme):
+    contract = ContractFactory(account=acme, start_date=d(2026, 1, 1), end_date=d(2026, 3, 31), auto_renew=True)
+
+    outcomes = at_the_same_moment(*[lambda: services.run_contract_lifecycle(d(2026, 4, 2))] * 3)
+
+    contract.refresh_from_db()
+    assert sorted(o["renewed"] for o in outcomes) == [0, 0, 1]  # type: ignore[index]
+    assert contract.end_date == d(2026, 6, 30)
+    assert Renewal.objects.count() == 1
+    assert Amendment.objects.count() == 1
+    assert Notification.objects.filter(kind="contract_renewed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_an_outcome_at_once_record_one(alice, carol, acme):
+    contract = ContractFactory(account=acme)
+
+    def record(actor, outcome):
+        def call():
+            try:
+                services.renewal_record(
+                    actor=actor,
+                    contract=Contract.objects.get(pk=contract.pk),
+                    outcome=outcome,
+                    new_end_date=d(2027, 12, 31) if outcome != "churned" else None,
+                    decided_on=d(2026, 11, 1),
+                )
+                return "recorded"
+            except ValidationError as e:
+                return sorted(e.error_dict)[0]
+
+        return call
+
+    outcomes = at_the_same_moment(record(alice, "renewed"), record(carol, "churned"))
+
+    assert sorted(outcomes) == ["contract", "recorded"]  # type: ignore[type-var]
+    assert Renewal.objects.count() == 1
