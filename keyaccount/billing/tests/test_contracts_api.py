@@ -245,3 +245,20 @@ def test_contract_and_renewal_lists_keep_their_query_count(as_alice, acme):
     many = (_queries(as_alice, "/api/v1/contracts/"), _queries(as_alice, "/api/v1/renewals/"))
 
     assert few == many
+
+
+def test_contracts_filter_by_status_billing_model_account_and_manager(carol, acme, globex, bob):
+    client = APIClient()
+    client.force_authenticate(carol)
+    retainer = ContractFactory(account=acme, number="R")
+    fixed = ContractFactory(account=acme, number="F", billing_model="fixed", status="draft")
+    bobs = ContractFactory(account=globex, number="B")
+
+    def numbers(query: str) -> list[str]:
+        return sorted(r["number"] for r in client.get(f"/api/v1/contracts/?{query}").data["results"])
+
+    assert numbers("status=draft") == [fixed.number]
+    assert numbers("billing_model=retainer") == sorted([retainer.number, bobs.number])
+    assert numbers(f"account={acme.pk}") == sorted([retainer.number, fixed.number])
+    assert numbers(f"manager={bob.pk}") == [bobs.number]
+    assert numbers("q=acme") == sorted([retainer.number, fixed.number])

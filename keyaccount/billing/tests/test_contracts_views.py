@@ -144,3 +144,14 @@ def test_contract_and_renewal_pages_keep_their_query_count(signed_in, acme):
     many = [_count(signed_in, url) for url in urls]
 
     assert few == many
+
+
+def test_the_contract_list_filters_and_answers_htmx_with_the_table_only(signed_in, acme):
+    ContractFactory(account=acme, number="KEEP", billing_model="fixed")
+    ContractFactory(account=acme, number="HIDE")
+
+    response = signed_in.get(reverse("billing:contract_list") + "?billing_model=fixed", HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="contract-results"')
+    assert "KEEP" in body and "HIDE" not in body
