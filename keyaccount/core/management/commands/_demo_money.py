@@ -445,16 +445,16 @@ class MoneyPlanner:
         auto = [c for c in live if c.auto_renew]
         for contract in [c for c in live if not c.auto_renew][: max(0, 2 - len(auto))]:
             contract.auto_renew = True
-        soon = [c for c in live if c.end is not None and (c.end - today).days <= 30]
-        within_90 = [c for c in live if c.end is not None and (c.end - today).days <= 90]
+        soon = sum(1 for c in live if c.end is not None and (c.end - today).days <= 30)
+        within_90 = sum(1 for c in live if c.end is not None and (c.end - today).days <= 90)
         spare = [c for c in live if c.end is not None and (c.end - today).days > 90]
         rng.shuffle(spare)
         if not soon and spare:
             self.move_end(spare.pop(), today + datetime.timedelta(days=rng.randint(8, 25)))
-            within_90.append(None)  # type: ignore[arg-type]
-        while len(within_90) < 3 and spare:
+            within_90 += 1
+        while within_90 < 3 and spare:
             self.move_end(spare.pop(), today + datetime.timedelta(days=rng.randint(35, 85)))
-            within_90.append(None)  # type: ignore[arg-type]
+            within_90 += 1
 
     def make_sure_of_the_chores(self) -> None:
         """Whatever the seed, an account manager's day has a draft invoice to issue and an act to chase."""
