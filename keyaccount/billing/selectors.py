@@ -76,6 +76,7 @@ def settings_of(organization: Organization) -> BillingSettings:
 def may_see_money(actor: User | None) -> bool:
     return can(actor, "see_money")
 
+
 # --- payments and credit ----------------------------------------------------------------------------
 
 if TYPE_CHECKING:
@@ -161,100 +162,6 @@ def last_payments(actor: User | None, account_ids: list[int]) -> dict[int, Payme
     latest = Payment.objects.filter(account_id=OuterRef("account_id")).order_by("-date", "-id").values("pk")[:1]
     rows = payments_visible_to(actor).filter(account_id__in=account_ids, pk=Subquery(latest))
     return {payment.account_id: payment for payment in rows}
-
-
-# --- invoices ---------------------------------------------------------------------------------------
-
-
-def invoices_with_lines(actor: User | None) -> QuerySet[Invoice]:
-    """Invoices with their account, contract and lines, for the API and the exports."""
-    return invoices_visible_to(actor).prefetch_related("lines")
-
-
-def invoice_get_for(actor: User | None, pk: object) -> Invoice:
-    """One invoice with its lines and the payments put against it; 404 when the actor may not see it."""
-    from django.db.models import Prefetch
-    from django.http import Http404
-
-    try:
-        return (
-            invoices_visible_to(actor)
-            .select_related("created_by", "organization")
-            .prefetch_related(
-                "lines",
-                Prefetch(
-                    "allocations",
-                    queryset=PaymentAllocation.objects.select_related("payment").order_by("payment__date", "id"),
-                ),
-            )
-            .get(pk=int(str(pk)))
-        )
-    except (Invoice.DoesNotExist, ValueError, OverflowError):
-        raise Http404 from None
-
-
-def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: object) -> list[dict[str, object]]:
-    """Per currency of `invoices` (already scoped and filtered): how many, billed, open and overdue amounts.
-
-    Billed counts issued, partly paid and paid invoices; open and overdue what the client still owes
-    (overdue: past its due date on `today`). One query, whatever the number of invoices.
-    """
-    from decimal import Decimal
-
-    from django.db.models import Count, DecimalField, F, Sum, Value
-    from django.db.models.functions import Coalesce
-
-    from keyaccount.billing.models import BILLED_INVOICE_STATUSES, OPEN_INVOICE_STATUSES
-
-    money = DecimalField(max_digits=18, decimal_places=2)
-    zero = Value(Decimal("0.00"), output_field=money)
-    owed = F("total") - F("paid_amount")
-    is_open = Q(status__in=OPEN_INVOICE_STATUSES)
-    rows = (
-        invoices.order_by()
-        .values("currency")
-        .annotate(
-            count=Count("pk"),
-            billed=Coalesce(Sum("total", filter=Q(status__in=BILLED_INVOICE_STATUSES)), zero, output_field=money),
-            open=Coalesce(Sum(owed, filter=is_open, output_field=money), zero, output_field=money),
-            overdue=Coalesce(
-                Sum(owed, filter=is_open & Q(due_date__lt=today), output_field=money), zero, output_field=money
-            ),
-        )
-        .order_by("currency")
-    )
-    return list(rows)
-
-
-def invoices_to_issue(actor: User | None, today: object) -> dict[str, list[object]]:
-    """For My day: the actor's draft invoices waiting to be issued, and the retainers in force this month
-    that have no invoice (other than a void one) whose period falls in this month.
-
-    Returns {"drafts": [Invoice, …], "contracts": [Contract, …]}; two queries.
-    """
-    import datetime as dt
-
-    from django.db.models import Exists, OuterRef
-
-    from keyaccount.billing.calc import month_end, month_start
-    from keyaccount.billing.models import LIVE_STATUSES, BillingModel, InvoiceStatus
-
-    assert isinstance(today, dt.date)
-    first, last = month_start(today), month_end(today)
-    drafts = invoices_visible_to(actor).filter(status=InvoiceStatus.DRAFT).order_by("issue_date", "pk")
-    billed = Invoice.objects.filter(contract_id=OuterRef("pk"), period_start__lte=last, period_end__gte=first).exclude(
-        status=InvoiceStatus.VOID
-    )
-    contracts = (
-        contracts_visible_to(actor)
-        .filter(billing_model=BillingModel.RETAINER, status__in=LIVE_STATUSES, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=today))
-        .exclude(Exists(billed))
-        .order_by("account__name", "number", "pk")
-    )
-    return {"drafts": list(drafts), "contracts": list(contracts)}
-
 
 
 # --- contracts, renewals and recurring revenue ------------------------------------------------------
@@ -491,3 +398,96 @@ def acts_to_chase(actor: User | None, today: datetime.date) -> QuerySet[Act]:
         .filter(signed_on__isnull=True, sent_on__lte=today - dt.timedelta(days=chase_days))
         .order_by("sent_on", "pk")
     )
+
+
+# --- invoices ---------------------------------------------------------------------------------------
+
+
+def invoices_with_lines(actor: User | None) -> QuerySet[Invoice]:
+    """Invoices with their account, contract and lines, for the API and the exports."""
+    return invoices_visible_to(actor).prefetch_related("lines")
+
+
+def invoice_get_for(actor: User | None, pk: object) -> Invoice:
+    """One invoice with its lines and the payments put against it; 404 when the actor may not see it."""
+    from django.db.models import Prefetch
+    from django.http import Http404
+
+    try:
+        return (
+            invoices_visible_to(actor)
+            .select_related("created_by", "organization")
+            .prefetch_related(
+                "lines",
+                Prefetch(
+                    "allocations",
+                    queryset=PaymentAllocation.objects.select_related("payment").order_by("payment__date", "id"),
+                ),
+            )
+            .get(pk=int(str(pk)))
+        )
+    except (Invoice.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: object) -> list[dict[str, object]]:
+    """Per currency of `invoices` (already scoped and filtered): how many, billed, open and overdue amounts.
+
+    Billed counts issued, partly paid and paid invoices; open and overdue what the client still owes
+    (overdue: past its due date on `today`). One query, whatever the number of invoices.
+    """
+    from decimal import Decimal
+
+    from django.db.models import Count, DecimalField, F, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from keyaccount.billing.models import BILLED_INVOICE_STATUSES, OPEN_INVOICE_STATUSES
+
+    money = DecimalField(max_digits=18, decimal_places=2)
+    zero = Value(Decimal("0.00"), output_field=money)
+    owed = F("total") - F("paid_amount")
+    is_open = Q(status__in=OPEN_INVOICE_STATUSES)
+    rows = (
+        invoices.order_by()
+        .values("currency")
+        .annotate(
+            count=Count("pk"),
+            billed=Coalesce(Sum("total", filter=Q(status__in=BILLED_INVOICE_STATUSES)), zero, output_field=money),
+            open=Coalesce(Sum(owed, filter=is_open, output_field=money), zero, output_field=money),
+            overdue=Coalesce(
+                Sum(owed, filter=is_open & Q(due_date__lt=today), output_field=money), zero, output_field=money
+            ),
+        )
+        .order_by("currency")
+    )
+    return list(rows)
+
+
+def invoices_to_issue(actor: User | None, today: object) -> dict[str, list[object]]:
+    """For My day: the actor's draft invoices waiting to be issued, and the retainers in force this month
+    that have no invoice (other than a void one) whose period falls in this month.
+
+    Returns {"drafts": [Invoice, …], "contracts": [Contract, …]}; two queries.
+    """
+    import datetime as dt
+
+    from django.db.models import Exists, OuterRef
+
+    from keyaccount.billing.calc import month_end, month_start
+    from keyaccount.billing.models import LIVE_STATUSES, BillingModel, InvoiceStatus
+
+    assert isinstance(today, dt.date)
+    first, last = month_start(today), month_end(today)
+    drafts = invoices_visible_to(actor).filter(status=InvoiceStatus.DRAFT).order_by("issue_date", "pk")
+    billed = Invoice.objects.filter(contract_id=OuterRef("pk"), period_start__lte=last, period_end__gte=first).exclude(
+        status=InvoiceStatus.VOID
+    )
+    contracts = (
+        contracts_visible_to(actor)
+        .filter(billing_model=BillingModel.RETAINER, status__in=LIVE_STATUSES, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=today))
+        .exclude(Exists(billed))
+        .order_by("account__name", "number", "pk")
+    )
+    return {"drafts": list(drafts), "contracts": list(contracts)}

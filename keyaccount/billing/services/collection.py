@@ -383,7 +383,7 @@ def _remind(invoice: Invoice, run: DunningRun, today: datetime.date, escalate: b
     account = invoice.account
     owner = account.owner if account.owner is not None and account.owner.is_active else None
     overdue_days = (today - invoice.due_date).days
-    url = reverse("billing:invoice-detail", args=[invoice.pk])
+    url = reverse("billing:invoice_detail", args=[invoice.pk])
     language = (owner.language if owner else "") or django_settings.LANGUAGE_CODE
     with translation.override(language):
         facts = {

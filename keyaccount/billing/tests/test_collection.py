@@ -135,7 +135,7 @@ def test_each_step_reminds_the_account_manager_once_on_the_day_it_is_reached(lat
     assert "12,000.00 RUB" in task.description
     notes = Notification.objects.filter(recipient=alice, kind="invoice_overdue")
     assert notes.count() == 2
-    assert {n.url for n in notes} == {reverse("billing:invoice-detail", args=[late.pk])}
+    assert {n.url for n in notes} == {reverse("billing:invoice_detail", args=[late.pk])}
     assert not Notification.objects.filter(kind="invoice_escalated").exists()
 
 

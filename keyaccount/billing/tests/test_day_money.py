@@ -264,7 +264,7 @@ def test_the_day_links_each_invoice_act_and_contract_to_its_page(client, alice, 
     client.force_login(alice)
     page = client.get("/").content.decode()
 
-    assert f'href="{reverse("billing:invoice-detail", args=[money["late"].pk])}"' in page
-    assert f'href="{reverse("billing:invoice-detail", args=[money["draft"].pk])}"' in page
+    assert f'href="{reverse("billing:invoice_detail", args=[money["late"].pk])}"' in page
+    assert f'href="{reverse("billing:invoice_detail", args=[money["draft"].pk])}"' in page
     chased = Act.objects.get(number="A-1")
     assert f'href="{reverse("billing:act_edit", args=[chased.pk])}"' in page

@@ -93,24 +93,24 @@ def test_people_who_see_no_money_get_no_invoice_pages(client, sam, clint, book):
     for person in (sam, clint):
         client.force_login(person)
         assert client.get(LIST).status_code == 403
-        assert client.get(reverse("billing:invoice-detail", args=[book.pk])).status_code == 403
+        assert client.get(reverse("billing:invoice_detail", args=[book.pk])).status_code == 403
 
 
 def test_bob_and_mallory_cannot_open_acmes_invoice(client, bob, mallory, book):
     for person in (bob, mallory):
         client.force_login(person)
-        assert client.get(reverse("billing:invoice-detail", args=[book.pk])).status_code == 404
-        assert client.get(reverse("billing:invoice-pdf", args=[book.pk])).status_code == 404
-        assert client.get(reverse("billing:invoice-print", args=[book.pk])).status_code == 404
+        assert client.get(reverse("billing:invoice_detail", args=[book.pk])).status_code == 404
+        assert client.get(reverse("billing:invoice_pdf", args=[book.pk])).status_code == 404
+        assert client.get(reverse("billing:invoice_print", args=[book.pk])).status_code == 404
 
 
 def test_the_export_buttons_download_the_filtered_list(as_alice, book):
-    response = as_alice.get(reverse("billing:invoice-export"), {"format": "csv", "currency": "RUB"})
+    response = as_alice.get(reverse("billing:invoice_export"), {"format": "csv", "currency": "RUB"})
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert sorted(r["Number"] for r in rows) == ["A-1", "A-2"]
     assert {r["Number"]: r["Open"] for r in rows} == {"A-1": "1200.00", "A-2": "300.00"}
-    xlsx = as_alice.get(reverse("billing:invoice-export"), {"format": "xlsx"})
+    xlsx = as_alice.get(reverse("billing:invoice_export"), {"format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     page = as_alice.get(LIST, {"currency": "RUB", "page": "1"}).content.decode()
     assert "/money/invoices/export/?currency=RUB&amp;format=xlsx" in page
@@ -118,7 +118,7 @@ def test_the_export_buttons_download_the_filtered_list(as_alice, book):
 
 def test_the_invoice_page_shows_lines_totals_and_payments(as_alice, book):
     payment = paid(book, "700.00", timezone.localdate())
-    response = as_alice.get(reverse("billing:invoice-detail", args=[book.pk]))
+    response = as_alice.get(reverse("billing:invoice_detail", args=[book.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "1,200.00\u00a0RUB" in html  # total
@@ -131,18 +131,18 @@ def test_the_invoice_page_shows_lines_totals_and_payments(as_alice, book):
 
 
 def test_the_pdf_and_the_print_page(as_alice, book):
-    pdf = as_alice.get(reverse("billing:invoice-pdf", args=[book.pk]), {"download": "1"})
+    pdf = as_alice.get(reverse("billing:invoice_pdf", args=[book.pk]), {"download": "1"})
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"] == 'attachment; filename="invoice-A-1.pdf"'
-    printed = as_alice.get(reverse("billing:invoice-print", args=[book.pk])).content.decode()
+    printed = as_alice.get(reverse("billing:invoice_print", args=[book.pk])).content.decode()
     assert "window.print()" in printed and "1,200.00\u00a0RUB" in printed
 
 
 def test_the_print_page_speaks_russian(client, alice, book):
     client.force_login(alice)
     client.cookies["django_language"] = "ru"
-    html = client.get(reverse("billing:invoice-print", args=[book.pk]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    html = client.get(reverse("billing:invoice_print", args=[book.pk]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "1\u00a0200,00\u00a0RUB" in html
 
 
@@ -176,18 +176,18 @@ def form_data(**overrides):
 
 
 def test_an_am_drafts_an_invoice_with_lines_skipping_blank_rows(as_alice, acme):
-    url = reverse("billing:invoice-create") + f"?account={acme.pk}"
+    url = reverse("billing:invoice_create") + f"?account={acme.pk}"
     assert as_alice.get(url).status_code == 200
     response = as_alice.post(url, form_data())
     invoice = Invoice.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("billing:invoice-detail", args=[invoice.pk])
+    assert response["Location"] == reverse("billing:invoice_detail", args=[invoice.pk])
     # 3 × 33.33 = 99.99, tax 20.00, total 119.99
     assert (invoice.number, invoice.total, invoice.lines.count()) == ("2026-001", D("119.99"), 1)
 
 
 def test_a_bad_line_is_shown_on_its_row_and_nothing_is_saved(as_alice, acme):
-    url = reverse("billing:invoice-create") + f"?account={acme.pk}"
+    url = reverse("billing:invoice_create") + f"?account={acme.pk}"
     data = form_data(**{"lines-1-description": "Yen banner", "lines-1-unit_price": "10.5", "currency": "JPY"})
     data["lines-0-unit_price"] = "33"
     response = as_alice.post(url, data)
@@ -199,7 +199,7 @@ def test_a_bad_line_is_shown_on_its_row_and_nothing_is_saved(as_alice, acme):
 
 
 def test_add_a_line_shows_one_more_row_without_errors(as_alice, acme):
-    url = reverse("billing:invoice-create") + f"?account={acme.pk}"
+    url = reverse("billing:invoice_create") + f"?account={acme.pk}"
     response = as_alice.post(url, form_data(add_line="1", **{"lines-0-quantity": "oops"}))
     assert response.status_code == 200
     assert len(response.context["formset"].forms) == 4
@@ -208,10 +208,10 @@ def test_add_a_line_shows_one_more_row_without_errors(as_alice, acme):
 
 
 def test_the_draft_is_edited_issued_and_then_only_voided(as_alice, acme):
-    url = reverse("billing:invoice-create") + f"?account={acme.pk}"
+    url = reverse("billing:invoice_create") + f"?account={acme.pk}"
     as_alice.post(url, form_data())
     invoice = Invoice.objects.get()
-    edit = reverse("billing:invoice-edit", args=[invoice.pk])
+    edit = reverse("billing:invoice_edit", args=[invoice.pk])
     page = as_alice.get(edit)
     assert page.status_code == 200
     data = form_data(**{"version": "1", "lines-INITIAL_FORMS": "1", "lines-0-unit_price": "50.00"})
@@ -219,16 +219,16 @@ def test_the_draft_is_edited_issued_and_then_only_voided(as_alice, acme):
     invoice.refresh_from_db()
     assert invoice.total == D("180.00")  # 3 × 50.00 = 150.00 + 20 % = 180.00
 
-    as_alice.post(reverse("billing:invoice-issue", args=[invoice.pk]), {"version": invoice.version})
+    as_alice.post(reverse("billing:invoice_issue", args=[invoice.pk]), {"version": invoice.version})
     invoice.refresh_from_db()
     assert invoice.status == "issued"
     assert as_alice.get(edit).status_code == 302  # back to the invoice: issued invoices are voided, not edited
 
-    refused = as_alice.post(reverse("billing:invoice-void", args=[invoice.pk]), {"reason": "", "version": "2"})
+    refused = as_alice.post(reverse("billing:invoice_void", args=[invoice.pk]), {"reason": "", "version": "2"})
     assert refused.status_code == 200
     assert "reason" in refused.context["void_form"].errors
     voided = as_alice.post(
-        reverse("billing:invoice-void", args=[invoice.pk]), {"reason": "Wrong entity", "version": invoice.version}
+        reverse("billing:invoice_void", args=[invoice.pk]), {"reason": "Wrong entity", "version": invoice.version}
     )
     assert voided.status_code == 302
     invoice.refresh_from_db()
@@ -236,25 +236,25 @@ def test_the_draft_is_edited_issued_and_then_only_voided(as_alice, acme):
 
 
 def test_a_draft_is_deleted_from_its_page(as_alice, acme):
-    as_alice.post(reverse("billing:invoice-create") + f"?account={acme.pk}", form_data())
+    as_alice.post(reverse("billing:invoice_create") + f"?account={acme.pk}", form_data())
     invoice = Invoice.objects.get()
-    response = as_alice.post(reverse("billing:invoice-delete", args=[invoice.pk]))
+    response = as_alice.post(reverse("billing:invoice_delete", args=[invoice.pk]))
     assert response.status_code == 302
     assert Invoice.objects.count() == 0
 
 
 def test_bob_cannot_draft_or_issue_for_acme(client, bob, acme, book):
     client.force_login(bob)
-    assert client.get(reverse("billing:invoice-create") + f"?account={acme.pk}").status_code == 404
-    assert client.post(reverse("billing:invoice-issue", args=[book.pk])).status_code == 404
+    assert client.get(reverse("billing:invoice_create") + f"?account={acme.pk}").status_code == 404
+    assert client.post(reverse("billing:invoice_issue", args=[book.pk])).status_code == 404
 
 
 def test_sally_sees_acmes_invoices_but_cannot_change_them(client, sally, book):
     client.force_login(sally)
-    page = client.get(reverse("billing:invoice-detail", args=[book.pk]))
+    page = client.get(reverse("billing:invoice_detail", args=[book.pk]))
     assert page.status_code == 200
     assert page.context["may_manage"] is False
-    assert client.post(reverse("billing:invoice-void", args=[book.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("billing:invoice_void", args=[book.pk]), {"reason": "x"}).status_code == 403
 
 
 # --- invoicing a retainer for a month ---------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_sally_sees_acmes_invoices_but_cannot_change_them(client, sally, book):
 
 def test_invoice_this_contract_for_a_month(as_alice, acme):
     contract = ContractFactory(account=acme, value=D("80000.00"), title="SMM")
-    url = reverse("billing:invoice-generate") + f"?contract={contract.pk}"
+    url = reverse("billing:invoice_generate") + f"?contract={contract.pk}"
     page = as_alice.get(url)
     assert page.status_code == 200
     assert page.context["form"]["contract"].value() == contract.pk
@@ -277,11 +277,11 @@ def test_invoice_this_contract_for_a_month(as_alice, acme):
 
 
 def test_saving_a_draft_keeps_the_lines_not_touched_and_drops_removed_ones(as_alice, acme):
-    url = reverse("billing:invoice-create") + f"?account={acme.pk}"
+    url = reverse("billing:invoice_create") + f"?account={acme.pk}"
     as_alice.post(url, form_data(**{"lines-1-description": "Banner", "lines-1-unit_price": "10.00"}))
     invoice = Invoice.objects.get()
     assert invoice.lines.count() == 2
-    edit = reverse("billing:invoice-edit", args=[invoice.pk])
+    edit = reverse("billing:invoice_edit", args=[invoice.pk])
     initial = as_alice.get(edit).context["formset"]
     data = {
         "issue_date": "2026-03-02",

@@ -38,7 +38,16 @@ def test_the_receivables_page_shows_buckets_totals_and_the_managers_to_a_head(cl
     assert "7,499.50" in page and "5,000.00" in page and "12,499.50" in page
     assert 'id="by-owner"' in page and "Bob" in page
     assert "receivables/export/?format=xlsx" in page
-    assert f'{reverse("billing:invoice-list")}?account={acme.pk}&amp;overdue=true' in page
+    assert f"{reverse('billing:invoice_list')}?account={acme.pk}&amp;overdue=true" in page
+
+
+def test_the_first_visit_without_filters_shows_what_is_owed_today(client, owed, carol):
+    client.force_login(carol)
+
+    page = client.get(reverse("billing:receivables")).content.decode()
+
+    assert "Nothing is owed" not in page
+    assert "12,499.50" in page
 
 
 def test_an_account_manager_sees_only_their_accounts_without_the_managers_section(client, owed, alice):

@@ -197,10 +197,10 @@ def test_the_money_panel_links_to_the_accounts_money_pages_that_open(client, ali
     page, _queries = account_page(client, alice, acme)
     links = [
         reverse("billing:contract_detail", args=[acme_money["retainer"].pk]),
-        f"{reverse('billing:invoice-list')}?account={acme.pk}",
+        f"{reverse('billing:invoice_list')}?account={acme.pk}",
         f"{reverse('billing:receivables')}?account={acme.pk}",
-        reverse("billing:invoice-detail", args=[acme_money["late"].pk]),
-        reverse("billing:payment-detail", args=[acme_money["last_payment"].pk]),
+        reverse("billing:invoice_detail", args=[acme_money["late"].pk]),
+        reverse("billing:payment_detail", args=[acme_money["last_payment"].pk]),
     ]
     for url in links:
         assert f'href="{url}"' in page

@@ -133,7 +133,7 @@ def _managed_invoice(actor: User, pk: int) -> Invoice:
 
 
 def invoice_url(invoice: Invoice | int) -> str:
-    return reverse("billing:invoice-detail", args=[getattr(invoice, "pk", invoice)])
+    return reverse("billing:invoice_detail", args=[getattr(invoice, "pk", invoice)])
 
 
 # --- the document: HTML for print, PDF from the same template ---------------------------------------
@@ -357,7 +357,7 @@ def _payment_url(pk: int) -> str | None:
     from django.urls import NoReverseMatch
 
     try:
-        return reverse("billing:payment-detail", args=[pk])
+        return reverse("billing:payment_detail", args=[pk])
     except NoReverseMatch:
         return None
 
@@ -436,7 +436,7 @@ def invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect(invoice_url(invoice))
     messages.success(request, _("The draft was deleted."))
-    return redirect(reverse("billing:invoice-list") + f"?account={invoice.account_id}")
+    return redirect(reverse("billing:invoice_list") + f"?account={invoice.account_id}")
 
 
 # --- the draft form ---------------------------------------------------------------------------------
@@ -589,15 +589,15 @@ def invoice_generate(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("invoices/", invoice_list, name="invoice-list"),
-    path("invoices/new/", invoice_create, name="invoice-create"),
-    path("invoices/generate/", invoice_generate, name="invoice-generate"),
-    path("invoices/export/", invoice_export, name="invoice-export"),
-    path("invoices/<int:pk>/", invoice_detail, name="invoice-detail"),
-    path("invoices/<int:pk>/edit/", invoice_edit, name="invoice-edit"),
-    path("invoices/<int:pk>/issue/", invoice_issue, name="invoice-issue"),
-    path("invoices/<int:pk>/void/", invoice_void, name="invoice-void"),
-    path("invoices/<int:pk>/delete/", invoice_delete, name="invoice-delete"),
-    path("invoices/<int:pk>/print/", invoice_print, name="invoice-print"),
-    path("invoices/<int:pk>/pdf/", invoice_pdf_view, name="invoice-pdf"),
+    path("invoices/", invoice_list, name="invoice_list"),
+    path("invoices/new/", invoice_create, name="invoice_create"),
+    path("invoices/generate/", invoice_generate, name="invoice_generate"),
+    path("invoices/export/", invoice_export, name="invoice_export"),
+    path("invoices/<int:pk>/", invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/edit/", invoice_edit, name="invoice_edit"),
+    path("invoices/<int:pk>/issue/", invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/void/", invoice_void, name="invoice_void"),
+    path("invoices/<int:pk>/delete/", invoice_delete, name="invoice_delete"),
+    path("invoices/<int:pk>/print/", invoice_print, name="invoice_print"),
+    path("invoices/<int:pk>/pdf/", invoice_pdf_view, name="invoice_pdf"),
 ]

@@ -60,13 +60,13 @@ def _may_manage(actor: User, account_id: int) -> bool:
 
 def _invoice_url(pk: int) -> str | None:
     try:
-        return reverse("billing:invoice-detail", args=[pk])
+        return reverse("billing:invoice_detail", args=[pk])
     except NoReverseMatch:
         return None
 
 
 def payment_url(payment: Payment | int) -> str:
-    return reverse("billing:payment-detail", args=[payment if isinstance(payment, int) else payment.pk])
+    return reverse("billing:payment_detail", args=[payment if isinstance(payment, int) else payment.pk])
 
 
 # --- the list ---------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def payment_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "account": account,
         "today": timezone.localdate(),
-        "suggest_url": f"{reverse('billing:payment-create')}?account={account.pk}&suggest=1",
+        "suggest_url": f"{reverse('billing:payment_create')}?account={account.pk}&suggest=1",
         "invoices": _invoice_rows(form),
         "credit": [money(v, c) for c, v in selectors.account_credit(actor, account).items()],
     }
@@ -286,7 +286,7 @@ def payment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.payment_delete(actor=actor, payment=payment)
         messages.success(request, _("The payment was deleted; its invoices are owed again."))
-        return redirect(f"{reverse('billing:payment-list')}?account={payment.account_id}")
+        return redirect(f"{reverse('billing:payment_list')}?account={payment.account_id}")
     context = {
         "payment": payment,
         "account": payment.account,
@@ -297,9 +297,9 @@ def payment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("payments/", payment_list, name="payment-list"),
-    path("payments/new/", payment_create, name="payment-create"),
-    path("payments/<int:pk>/", payment_detail, name="payment-detail"),
-    path("payments/<int:pk>/allocate/", payment_allocate, name="payment-allocate"),
-    path("payments/<int:pk>/delete/", payment_delete, name="payment-delete"),
+    path("payments/", payment_list, name="payment_list"),
+    path("payments/new/", payment_create, name="payment_create"),
+    path("payments/<int:pk>/", payment_detail, name="payment_detail"),
+    path("payments/<int:pk>/allocate/", payment_allocate, name="payment_allocate"),
+    path("payments/<int:pk>/delete/", payment_delete, name="payment_delete"),
 ]

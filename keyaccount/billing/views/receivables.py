@@ -79,7 +79,8 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
     _require(actor, "see_money")
     filterset, form = _receivables_filters(request, actor)
     form.is_valid()
-    invoices = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # With no filters (the first visit) every visible invoice counts; invalid filters show nothing.
+    invoices = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     today = timezone.localdate()
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today
     start = form.cleaned_data.get("period_start") if form.is_bound else None
@@ -102,7 +103,7 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
         "period_days": receivables.period_days(summary.period_start, summary.period_end),
         "page": page,
         "show_owners": role_of(actor) in ORG_WIDE or len({r.owner_id for r in summary.by_owner}) > 1,
-        "invoice_list_url": _reverse_or_none("billing:invoice-list"),
+        "invoice_list_url": _reverse_or_none("billing:invoice_list"),
         "query": query.urlencode(),
     }
     if wants_partial(request):
@@ -123,7 +124,8 @@ def receivables_export(request: HttpRequest) -> HttpResponse:
         raise Http404
     filterset, form = _receivables_filters(request, actor)
     form.is_valid()
-    invoices = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # With no filters (the first visit) every visible invoice counts; invalid filters show nothing.
+    invoices = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
     from keyaccount.billing.api.receivables import export_table
 
