@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 # The currencies Keyaccount offers in forms; RUB is the default. Minor units per ISO 4217.
@@ -38,3 +41,12 @@ class Currency(models.TextChoices):
 def money_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
     """A money amount: 18 digits, 2 decimals (enough for every currency we offer)."""
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+
+
+def format_money(amount: Decimal | None, currency: str) -> str:
+    """An amount as people read it, in the user's language with its currency's decimals and the code:
+    "1,155.00 RUB" in English, "1 155,00 RUB" in Russian, "7,700 JPY". Empty for no amount."""
+    if amount is None or amount == "":
+        return ""
+    places = CURRENCY_MINOR_UNITS.get(currency, 2)
+    return f"{formats.number_format(amount, places, use_l10n=True, force_grouping=True)}\u00a0{currency}"

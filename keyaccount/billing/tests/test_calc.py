@@ -118,3 +118,16 @@ def test_month_bounds():
     assert calc.month_end(datetime.date(2024, 2, 10)) == datetime.date(2024, 2, 29)
     assert calc.month_end(datetime.date(2026, 12, 1)) == datetime.date(2026, 12, 31)
     assert calc.month_start(datetime.date(2026, 12, 17)) == datetime.date(2026, 12, 1)
+
+
+def test_amounts_show_with_their_currencys_decimals_in_the_users_language():
+    from django.utils import translation
+
+    from keyaccount.core.money import format_money
+
+    with translation.override("en"):
+        assert format_money(D("1234567.5"), "RUB") == "1,234,567.50\u00a0RUB"
+        assert format_money(D("7700.00"), "JPY") == "7,700\u00a0JPY"
+    with translation.override("ru"):
+        assert format_money(D("1234567.5"), "RUB") == "1\u00a0234\u00a0567,50\u00a0RUB"
+    assert format_money(None, "RUB") == ""

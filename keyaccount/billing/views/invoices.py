@@ -32,7 +32,7 @@ from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
 from keyaccount.billing.forms_invoices import GenerateForm, InvoiceForm, VoidForm, line_formset
 from keyaccount.billing.models import OPEN_INVOICE_STATUSES, Invoice, InvoiceStatus
 from keyaccount.billing.services import invoices as services
-from keyaccount.core.money import CURRENCY_MINOR_UNITS
+from keyaccount.core.money import format_money
 from keyaccount.core.permissions import can
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
@@ -65,10 +65,7 @@ DEFAULT_SORT = "-issued"
 
 def money(amount: Decimal | None, currency: str) -> str:
     """An amount in the user's language with its currency's decimals: "1,155.00 RUB", "1 155,00 RUB"."""
-    if amount is None:
-        return ""
-    places = CURRENCY_MINOR_UNITS.get(currency, 2)
-    return f"{formats.number_format(amount, places, use_l10n=True, force_grouping=True)}\u00a0{currency}"
+    return format_money(amount, currency)
 
 
 def days_overdue(invoice: Invoice, today: datetime.date) -> int:
