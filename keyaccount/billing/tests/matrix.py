@@ -68,6 +68,15 @@ def billing_records(org: Any, acme: Any, alice: Any) -> dict[str, Any]:
         value=Decimal("80000.00"),
         status="expired",
     )
+    draft_contract = Contract.objects.create(
+        organization=org,
+        account=acme,
+        number="C-2027-01",
+        start_date=d(2027, 1, 1),
+        end_date=d(2027, 12, 31),
+        value=Decimal("110000.00"),
+        currency="RUB",
+    )
     renewal = Renewal.objects.create(
         organization=org, contract=old_contract, term_end=d(2025, 12, 31), outcome="churned", decided_on=d(2025, 11, 1)
     )
@@ -134,6 +143,7 @@ def billing_records(org: Any, acme: Any, alice: Any) -> dict[str, Any]:
         "contract": contract,
         "amendment": amendment,
         "old_contract": old_contract,
+        "draft_contract": draft_contract,
         "renewal": renewal,
         "draft_invoice": draft,
         "draft_line": draft_line,

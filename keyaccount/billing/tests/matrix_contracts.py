@@ -44,6 +44,16 @@ ENDPOINTS = [
         },
     ),
     Endpoint(
+        "contracts",
+        target=lambda w: w.draft_contract,
+        actions={"sign": lambda w: {"signed_on": "2026-11-20", "signed_by": "Ivan Petrov"}},
+        expect={
+            # The draft for next year: those who manage acme's money sign or delete it.
+            "delete": "   401  204  404  204  403  403  204  204  403  404",
+            "sign": "     401  200  404  200  403  403  200  200  403  404",
+        },
+    ),
+    Endpoint(
         "amendments",
         target=lambda w: w.amendment,
         create=lambda w: {"contract": w.contract.pk, "effective_date": "2026-10-01", "new_value": "130000.00"},
