@@ -103,6 +103,12 @@ class Contract(TenantModel, VersionedModel):
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
+    renewal_reminded_for = models.DateField(
+        _("renewal reminder sent for the term ending"),
+        null=True,
+        blank=True,
+        help_text=_("The account manager is reminded once per term that the contract comes up for renewal."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,7 +1,8 @@
 """The daily job of the money side, enqueued by the scheduler every morning.
 
 It moves contracts through their lifecycle (a signed contract becomes active on its start date, an
-auto-renewing one renews itself at its end unless notice was given, the rest expire), flags acts left
+auto-renewing one renews itself at its end unless notice was given, the rest expire), reminds account
+managers of contracts whose notice deadline is a month away, flags acts left
 unsigned too long and runs each organization's collection steps on overdue invoices. Each step is
 claimed by a unique row or a conditional update before anyone is told, so a second run the same day,
 or two workers at once, change nothing more.
@@ -22,13 +23,14 @@ logger = logging.getLogger(__name__)
 def run_daily_billing() -> dict[str, Any]:
     """Contract lifecycle, act chasing and dunning for today; one part failing does not stop the others."""
     from keyaccount.billing.services.collection import run_act_chasing, run_dunning
-    from keyaccount.billing.services.contracts import run_contract_lifecycle
+    from keyaccount.billing.services.contracts import run_contract_lifecycle, run_renewal_reminders
 
     today = timezone.localdate()
     results: dict[str, Any] = {}
     failed: list[str] = []
     for name, job in (
         ("contracts", run_contract_lifecycle),
+        ("renewal_reminders", run_renewal_reminders),
         ("acts", run_act_chasing),
         ("dunning", run_dunning),
     ):

@@ -657,6 +657,77 @@ def _tell_renewed(contract: Contract, term_end: datetime.date) -> None:
         )
 
 
+# A contract comes up for renewal this many days before its notice deadline: the account manager is told.
+RENEWAL_REMINDER_DAYS = 30
+
+
+def run_renewal_reminders(today: datetime.date) -> int:
+    """Tell each account manager, once per term, that a contract's notice deadline is 30 days away or less.
+
+    Live contracts with an end date, no notice given and no outcome recorded for the term qualify. The
+    reminder is claimed with a conditional UPDATE of `renewal_reminded_for` before anyone is told, so two
+    runs at once remind once; a renewal (a new term, a new end date) re-arms it.
+    """
+    from django.db.models import Exists, OuterRef
+
+    decided = Renewal.objects.filter(contract_id=OuterRef("pk"), term_end=OuterRef("end_date"))
+    candidates = (
+        Contract.objects.filter(
+            status__in=LIVE_STATUSES,
+            end_date__isnull=False,
+            end_date__gte=today,
+            notice_given_on__isnull=True,
+            terminated_on__isnull=True,
+        )
+        .exclude(Exists(decided))
+        .exclude(renewal_reminded_for=F("end_date"))
+        .select_related("account", "account__owner")
+    )
+    sent = 0
+    for contract in candidates:
+        assert contract.end_date is not None
+        deadline = contract.end_date - datetime.timedelta(days=contract.notice_days)
+        if (deadline - today).days > RENEWAL_REMINDER_DAYS:
+            continue
+        with transaction.atomic():
+            claimed = (
+                Contract.objects.filter(pk=contract.pk, end_date=contract.end_date)
+                .exclude(renewal_reminded_for=contract.end_date)
+                .update(renewal_reminded_for=contract.end_date)
+            )
+            if claimed != 1:
+                continue
+            _tell_renewal_due(contract, deadline, today)
+        sent += 1
+    return sent
+
+
+def _tell_renewal_due(contract: Contract, deadline: datetime.date, today: datetime.date) -> None:
+    from keyaccount.notifications.services import notify
+
+    owner = contract.account.owner
+    if owner is None or not owner.is_active:
+        return
+    with translation.override(owner.language or settings.LANGUAGE_CODE):
+        if deadline < today:
+            body = gettext("%(account)s · the notice deadline %(deadline)s has passed; the term ends %(end)s")
+        else:
+            body = gettext("%(account)s · notice deadline %(deadline)s; the term ends %(end)s")
+        notify(
+            recipient=owner,
+            kind="renewal_due",
+            title=gettext("Contract %(number)s comes up for renewal") % {"number": contract.number},
+            body=body
+            % {
+                "account": contract.account.name,
+                "deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(contract.end_date, "SHORT_DATE_FORMAT"),
+            },
+            subject=contract,
+            url=reverse("billing:renewal_list"),
+        )
+
+
 def run_contract_lifecycle(today: datetime.date) -> dict[str, int]:
     """Move every organization's contracts along on `today`; safe to run twice or concurrently.
 

@@ -237,3 +237,40 @@ def test_revenue_movements_read_a_constant_number_of_queries(carol, acme, django
         ContractFactory(account=acme, number=f"N-{i}", start_date=d(2026, 1 + i % 12, 1))
     with django_assert_max_num_queries(4):
         revenue_movements(carol, d(2026, 1, 1), d(2026, 12, 1))
+
+
+# --- renewal reminders ------------------------------------------------------------------------------
+
+
+def test_the_account_manager_is_reminded_once_when_the_notice_deadline_is_a_month_away(alice, acme):
+    # Ends 31 December with 30 days' notice: the deadline is 1 December, a month ahead on 1 November.
+    contract = ContractFactory(account=acme, end_date=d(2026, 12, 31), notice_days=30)
+    far = ContractFactory(account=acme, end_date=d(2027, 6, 30), notice_days=30)
+
+    assert services.run_renewal_reminders(d(2026, 10, 31)) == 0
+    assert services.run_renewal_reminders(d(2026, 11, 1)) == 1
+    assert services.run_renewal_reminders(d(2026, 11, 2)) == 0
+
+    reminders = Notification.objects.filter(kind="renewal_due")
+    assert [(n.recipient, n.subject_id) for n in reminders] == [(alice, str(contract.pk))]
+    assert "01/12/2026" in reminders[0].body or "12/01/2026" in reminders[0].body
+    far.refresh_from_db()
+    assert far.renewal_reminded_for is None
+
+
+def test_a_renewed_term_is_reminded_again_and_a_decided_or_noticed_one_never(alice, acme):
+    contract = ContractFactory(account=acme, end_date=d(2026, 12, 31), notice_days=30)
+    noticed = ContractFactory(account=acme, end_date=d(2026, 12, 31), notice_given_on=d(2026, 10, 1))
+    decided = ContractFactory(account=acme, end_date=d(2026, 12, 31))
+    Renewal.objects.create(
+        organization=acme.organization,
+        contract=decided,
+        term_end=d(2026, 12, 31),
+        outcome="renewed",
+        decided_on=d(2026, 10, 1),
+    )
+
+    assert services.run_renewal_reminders(d(2026, 11, 15)) == 1
+    Contract.objects.filter(pk=contract.pk).update(end_date=d(2027, 12, 31))  # the next term
+    assert services.run_renewal_reminders(d(2027, 11, 15)) == 1
+    assert not Notification.objects.filter(subject_id__in=[str(noticed.pk), str(decided.pk)]).exists()
