@@ -128,6 +128,8 @@ def test_the_invoice_page_shows_lines_totals_and_payments(as_alice, book):
     # A payment is on it: no void form, a word on why.
     assert "void_form" not in response.context
     assert "remove the allocations on the payments first" in html
+    # Still owed: the page offers to record the next payment for this very invoice.
+    assert f"{reverse('billing:payment_create')}?account={book.account_id}&amp;invoice={book.pk}" in html
 
 
 def test_the_pdf_and_the_print_page(as_alice, book):
