@@ -4,43 +4,19 @@ and each unsigned act is acted on exactly once."""
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from keyaccount.billing.models import Act, DunningRun
 from keyaccount.billing.services import collection as services
 from keyaccount.billing.tests.factories import invoice_with_lines
+from keyaccount.core.tests.concurrency import POSTGRES_ONLY, at_the_same_moment
 from keyaccount.notifications.models import Notification
 from keyaccount.work.models import Task
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
-]
+pytestmark = POSTGRES_ONLY
 D = datetime.date
-
-
-def at_the_same_moment(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = []
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes.append(call())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,42 +4,18 @@ renews or is decided exactly once."""
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from keyaccount.billing.models import Amendment, Contract, Renewal
 from keyaccount.billing.services import contracts as services
 from keyaccount.billing.tests.factories import ContractFactory
+from keyaccount.core.tests.concurrency import POSTGRES_ONLY, at_the_same_moment
 from keyaccount.notifications.models import Notification
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
-]
+pytestmark = POSTGRES_ONLY
 d = datetime.date
-
-
-def at_the_same_moment(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = []
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes.append(call())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,45 +4,21 @@ and two requests with one Idempotency-Key record one payment."""
 from __future__ import annotations
 
 import datetime
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from keyaccount.billing.models import Invoice, Payment, PaymentAllocation
 from keyaccount.billing.services.payments import payment_record
 from keyaccount.billing.tests.factories import invoice_with_lines
 from keyaccount.core.models import IdempotencyKey
+from keyaccount.core.tests.concurrency import POSTGRES_ONLY, at_the_same_moment
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
-]
+pytestmark = POSTGRES_ONLY
 d = datetime.date
-
-
-def at_the_same_moment(*calls: Callable[[], str]) -> list[str]:
-    """Run each call in its own thread (and database connection), all released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], str]) -> None:
-        try:
-            barrier.wait()
-            outcomes.append(call())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
