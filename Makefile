@@ -50,6 +50,8 @@ run: install | var
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # DATABASE_URL, when set, is passed through: the suite then runs on that database.
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0 -k ..." runs a part in one process.
+PYTEST_ARGS ?= -n auto
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
