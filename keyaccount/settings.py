@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "keyaccount.comms",
     "keyaccount.notifications",
     "keyaccount.billing",
+    "keyaccount.kpis",
 ]
 
 MIDDLEWARE = [
