@@ -13,6 +13,7 @@ from keyaccount.billing import api as billing_api
 from keyaccount.billing.api import receivables as billing_receivables_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
+from keyaccount.kpis import api as kpis_api
 from keyaccount.notifications import api as notifications_api
 from keyaccount.tenancy import api as tenancy_api
 from keyaccount.work import api as work_api
@@ -67,6 +68,7 @@ urlpatterns = [
         name="api-notification-preferences",
     ),
     path("billing-settings/", billing_receivables_api.BillingSettingsView.as_view(), name="api-billing-settings"),
+    path("kpis/", kpis_api.KpiView.as_view(), name="api-kpis"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar: every asset served by the site. (drf-spectacular's ReDoc
     # page is not offered: it loads fonts from Google.)

@@ -1,0 +1,126 @@
+"""The working-loop KPIs: how often the team is in touch with clients, how often with a decision maker,
+whether tasks are done on time, and (once surveys exist) how satisfied clients are.
+
+Periods are whole days in the organization's time zone, both ends included (docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from keyaccount.comms.models import Direction, Interaction, InteractionKind, InteractionState
+from keyaccount.contacts.models import Contact, DecisionRole
+from keyaccount.core.permissions import membership_of
+from keyaccount.kpis.base import Frame, Metric, Unit, ratio
+from keyaccount.work.models import Task, TaskStatus
+
+# Kinds that put us in contact with the client; a note is our own record, not a touch.
+TOUCH_KINDS = [
+    InteractionKind.CALL,
+    InteractionKind.MEETING,
+    InteractionKind.EMAIL,
+    InteractionKind.MESSENGER,
+    InteractionKind.EVENT,
+]
+
+
+def period_bounds(frame: Frame) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start of the first day, start of the day after the last) in the organization's time zone."""
+    membership = membership_of(frame.actor)
+    name = membership.organization.timezone if membership is not None else "UTC"
+    tz = zoneinfo.ZoneInfo(name)
+    start = datetime.datetime.combine(frame.period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(frame.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def touches(frame: Frame) -> QuerySet[Interaction]:
+    """Held client touches in the period on the frame's accounts; for an AM scope, those the AM logged or
+    took part in."""
+    start, end = period_bounds(frame)
+    rows = Interaction.objects.filter(
+        account__in=frame.accounts.values("pk"),
+        state=InteractionState.DONE,
+        kind__in=TOUCH_KINDS,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).exclude(direction=Direction.INTERNAL)
+    if frame.user_id is not None:
+        rows = rows.filter(Q(logged_by_id=frame.user_id) | Q(users__id=frame.user_id)).distinct()
+    return rows
+
+
+def touches_per_week(frame: Frame) -> Metric:
+    """Held client touches in the period ÷ (days in the period ÷ 7)."""
+    count = touches(frame).count()
+    weeks = (Decimal(frame.period.days) / Decimal(7)).quantize(Decimal("0.0001"))
+    return Metric(
+        key="touches_per_week",
+        unit=Unit.PER_WEEK,
+        numerator=count,
+        denominator=weeks,
+        value=ratio(count, Decimal(frame.period.days) / Decimal(7), places=2),
+    )
+
+
+def decision_maker_touch_share(frame: Frame) -> Metric:
+    """Of the held client touches, the share with at least one contact whose decision role is decision maker."""
+    base = touches(frame)
+    total = base.count()
+    with_dm = (
+        base.filter(
+            Exists(
+                Contact.objects.filter(
+                    interactions=OuterRef("pk"),
+                    decision_role=DecisionRole.DECISION_MAKER,
+                )
+            )
+        ).count()
+        if total
+        else 0
+    )
+    return Metric(
+        key="decision_maker_touch_share",
+        unit=Unit.RATIO,
+        numerator=with_dm,
+        denominator=total,
+        value=ratio(with_dm, total),
+    )
+
+
+def tasks_on_time_rate(frame: Frame) -> Metric:
+    """Tasks done in the period that were completed by their due time ÷ tasks done in the period.
+
+    Tasks of the frame's accounts, whoever did them (an AM answers for the portfolio's delivery). A task
+    without a due date has no deadline to miss and counts as on time.
+    """
+    start, end = period_bounds(frame)
+    done = Task.objects.filter(
+        account__in=frame.accounts.values("pk"),
+        status=TaskStatus.DONE,
+        completed_at__gte=start,
+        completed_at__lt=end,
+    )
+    total = done.count()
+    on_time = done.filter(Q(due_at__isnull=True) | Q(completed_at__lte=F("due_at"))).count() if total else 0
+    return Metric(
+        key="tasks_on_time_rate",
+        unit=Unit.RATIO,
+        numerator=on_time,
+        denominator=total,
+        value=ratio(on_time, total),
+    )
+
+
+def csat(frame: Frame) -> Metric:
+    """Share of CSAT answers of 4 or 5. No surveys exist yet, so there are no answers: 0 ÷ 0, value None."""
+    return Metric(key="csat", unit=Unit.RATIO, numerator=0, denominator=0, value=None)
+
+
+def nps(frame: Frame) -> Metric:
+    """Promoters' share − detractors' share of NPS answers. No surveys exist yet: 0 ÷ 0, value None."""
+    return Metric(key="nps", unit=Unit.RATIO, numerator=0, denominator=0, value=None)

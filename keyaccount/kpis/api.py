@@ -1,0 +1,146 @@
+"""GET /api/v1/kpis/: every KPI for a scope and period, each with its numerator, denominator and value,
+so a head of client service can check any number by hand (definitions: docs/metrics.md)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keyaccount.kpis.base import Frame, Metric
+from keyaccount.kpis.scope import frame_from
+
+# (key, module that defines `def key(frame) -> Metric`), in the order the response lists them.
+KPI_SOURCES: list[tuple[str, str]] = [
+    ("logo_churn_rate", "keyaccount.kpis.revenue"),
+    ("gross_revenue_retention", "keyaccount.kpis.revenue"),
+    ("net_revenue_retention", "keyaccount.kpis.revenue"),
+    ("retention_rate", "keyaccount.kpis.revenue"),
+    ("renewal_rate", "keyaccount.kpis.revenue"),
+    ("cross_sell_rate", "keyaccount.kpis.revenue"),
+    ("revenue", "keyaccount.kpis.revenue"),
+    ("revenue_growth", "keyaccount.kpis.revenue"),
+    ("receivables_outstanding", "keyaccount.kpis.revenue"),
+    ("receivables_overdue", "keyaccount.kpis.revenue"),
+    ("dso", "keyaccount.kpis.revenue"),
+    ("csat", "keyaccount.kpis.activity"),
+    ("nps", "keyaccount.kpis.activity"),
+    ("touches_per_week", "keyaccount.kpis.activity"),
+    ("decision_maker_touch_share", "keyaccount.kpis.activity"),
+    ("tasks_on_time_rate", "keyaccount.kpis.activity"),
+]
+KPI_KEYS = [key for key, _module in KPI_SOURCES]
+
+
+def kpi_function(key: str) -> Callable[[Frame], Metric] | None:
+    """The function computing `key`, imported when first needed; None while it is not written yet."""
+    module_name = dict(KPI_SOURCES)[key]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, key, None)
+
+
+def _text(number: object) -> str | None:
+    if number is None:
+        return None
+    if isinstance(number, Decimal):
+        return format(number, "f")
+    return str(number)
+
+
+def metric_data(metric: Metric) -> dict[str, Any]:
+    return {
+        "numerator": _text(metric.numerator),
+        "denominator": _text(metric.denominator),
+        "value": _text(metric.value),
+        "unit": metric.unit,
+    }
+
+
+_METRIC = inline_serializer(
+    name="KpiMetric",
+    fields={
+        "numerator": serializers.CharField(allow_null=True, help_text=_("Decimal string: what is counted.")),
+        "denominator": serializers.CharField(allow_null=True, help_text=_("Decimal string: what it is divided by.")),
+        "value": serializers.CharField(
+            allow_null=True,
+            help_text=_(
+                "Decimal string. Ratios are fractions 0–1 (NPS −1 to 1), money is in the response's currency, "
+                "DSO in days, touches per week; null when the denominator is zero."
+            ),
+        ),
+        "unit": serializers.ChoiceField(choices=["ratio", "money", "days", "per_week"]),
+    },
+)
+
+_RESPONSE = inline_serializer(
+    name="KpiReport",
+    fields={
+        "scope": serializers.CharField(),
+        "period_start": serializers.DateField(),
+        "period_end": serializers.DateField(),
+        "currency": serializers.CharField(),
+        "metrics": inline_serializer(name="KpiMetrics", fields=dict.fromkeys(KPI_KEYS, _METRIC)),
+    },
+)
+
+
+class KpiView(APIView):
+    """The KPIs of the organization, one account manager's portfolio or one account over a period."""
+
+    @extend_schema(
+        tags=["kpis"],
+        summary="KPIs for a scope and period",
+        parameters=[
+            OpenApiParameter(
+                "scope",
+                OpenApiTypes.STR,
+                description='"organization" (default), "am:<user id>" or "account:<id>".',
+            ),
+            OpenApiParameter("period_start", OpenApiTypes.DATE, required=True, description="First day, included."),
+            OpenApiParameter("period_end", OpenApiTypes.DATE, required=True, description="Last day, included."),
+            OpenApiParameter(
+                "currency",
+                OpenApiTypes.STR,
+                description="Money metrics count only this currency; default: the organization's most used "
+                "contract currency, else RUB.",
+            ),
+        ],
+        responses={
+            200: _RESPONSE,
+            400: OpenApiResponse(description="A bad period, currency or a scope outside what you see."),
+            403: OpenApiResponse(description="Your role does not see money."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            frame = frame_from(request.user, request.query_params)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        metrics = {}
+        for key in KPI_KEYS:
+            function = kpi_function(key)
+            if function is not None:
+                metrics[key] = metric_data(function(frame))
+        return Response(
+            {
+                "scope": (request.query_params.get("scope") or "organization").strip(),
+                "period_start": frame.period.start.isoformat(),
+                "period_end": frame.period.end.isoformat(),
+                "currency": frame.currency,
+                "metrics": metrics,
+            }
+        )
