@@ -185,6 +185,13 @@ def test_revenue_retention_counts_only_the_frames_currency(carol, retainers):
         )
 
 
+def test_revenue_retention_of_an_account_managers_own_portfolio(alice, retainers):
+    # alice sees acme only: 100000 at start, 120000 at end → GRR 100000 ÷ 100000, NRR 120000 ÷ 100000
+    gross, net = kpi.gross_revenue_retention(frame(alice)), kpi.net_revenue_retention(frame(alice))
+    assert (gross.numerator, gross.denominator, gross.value) == (Decimal("100000"), Decimal("100000"), Decimal("1"))
+    assert (net.numerator, net.denominator, net.value) == (Decimal("120000"), Decimal("100000"), Decimal("1.2"))
+
+
 def test_revenue_retention_without_a_cohort(carol, retainers):
     # EUR: no retainer → 0 ÷ 0
     metric = kpi.net_revenue_retention(frame(carol, currency="EUR"))
