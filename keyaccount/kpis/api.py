@@ -3,7 +3,6 @@ so a head of client service can check any number by hand (definitions: docs/metr
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,39 +17,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keyaccount.kpis import activity, revenue
 from keyaccount.kpis.base import Frame, Metric
 from keyaccount.kpis.scope import frame_from
 
-# (key, module that defines `def key(frame) -> Metric`), in the order the response lists them.
-KPI_SOURCES: list[tuple[str, str]] = [
-    ("logo_churn_rate", "keyaccount.kpis.revenue"),
-    ("gross_revenue_retention", "keyaccount.kpis.revenue"),
-    ("net_revenue_retention", "keyaccount.kpis.revenue"),
-    ("retention_rate", "keyaccount.kpis.revenue"),
-    ("renewal_rate", "keyaccount.kpis.revenue"),
-    ("cross_sell_rate", "keyaccount.kpis.revenue"),
-    ("revenue", "keyaccount.kpis.revenue"),
-    ("revenue_growth", "keyaccount.kpis.revenue"),
-    ("receivables_outstanding", "keyaccount.kpis.revenue"),
-    ("receivables_overdue", "keyaccount.kpis.revenue"),
-    ("dso", "keyaccount.kpis.revenue"),
-    ("csat", "keyaccount.kpis.activity"),
-    ("nps", "keyaccount.kpis.activity"),
-    ("touches_per_week", "keyaccount.kpis.activity"),
-    ("decision_maker_touch_share", "keyaccount.kpis.activity"),
-    ("tasks_on_time_rate", "keyaccount.kpis.activity"),
-]
-KPI_KEYS = [key for key, _module in KPI_SOURCES]
-
-
-def kpi_function(key: str) -> Callable[[Frame], Metric] | None:
-    """The function computing `key`, imported when first needed; None while it is not written yet."""
-    module_name = dict(KPI_SOURCES)[key]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, key, None)
+# Every KPI, in the order the response lists them: `def key(frame) -> Metric` in its module.
+KPI_FUNCTIONS: dict[str, Callable[[Frame], Metric]] = {
+    "logo_churn_rate": revenue.logo_churn_rate,
+    "gross_revenue_retention": revenue.gross_revenue_retention,
+    "net_revenue_retention": revenue.net_revenue_retention,
+    "retention_rate": revenue.retention_rate,
+    "renewal_rate": revenue.renewal_rate,
+    "cross_sell_rate": revenue.cross_sell_rate,
+    "revenue": revenue.revenue,
+    "revenue_growth": revenue.revenue_growth,
+    "receivables_outstanding": revenue.receivables_outstanding,
+    "receivables_overdue": revenue.receivables_overdue,
+    "dso": revenue.dso,
+    "csat": activity.csat,
+    "nps": activity.nps,
+    "touches_per_week": activity.touches_per_week,
+    "decision_maker_touch_share": activity.decision_maker_touch_share,
+    "tasks_on_time_rate": activity.tasks_on_time_rate,
+}
+KPI_KEYS = list(KPI_FUNCTIONS)
 
 
 def _text(number: object) -> str | None:
@@ -130,11 +120,7 @@ class KpiView(APIView):
             frame = frame_from(request.user, request.query_params)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        metrics = {}
-        for key in KPI_KEYS:
-            function = kpi_function(key)
-            if function is not None:
-                metrics[key] = metric_data(function(frame))
+        metrics = {key: metric_data(function(frame)) for key, function in KPI_FUNCTIONS.items()}
         return Response(
             {
                 "scope": (request.query_params.get("scope") or "organization").strip(),
