@@ -91,6 +91,20 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.scope(actor_of(self))
 
 
+class DecimalStringField(serializers.DecimalField):
+    """A decimal given as a string ("1200.50") or a whole number; a JSON number with a fraction is refused
+    because it was already a float when it arrived. Money never passes through a float."""
+
+    default_error_messages = {
+        "float": _('Send the amount as a decimal string, e.g. "1200.50", not as a number with a fraction.')
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
 class VersionedSerializerMixin(serializers.Serializer):
     """Exposes `version`; a PUT/PATCH that sends a stale version is answered 409."""
 

@@ -8,7 +8,6 @@ decimal string in and out, never a float.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -34,6 +33,7 @@ from keyaccount.billing.filtersets import AmendmentFilterSet, ContractFilterSet
 from keyaccount.billing.models import Amendment, Contract, Renewal, RenewalOutcome
 from keyaccount.billing.services import contracts as services
 from keyaccount.core.api import (
+    DecimalStringField,
     IsOrganizationMember,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
@@ -49,21 +49,14 @@ CONFLICT = OpenApiResponse(description="Someone else saved the contract first (s
 VERSION_HELP = _("The version you read; a stale one is refused with 409.")
 
 
-class MoneyField(serializers.DecimalField):
-    """An amount as a decimal string ("1234.50"); a JSON float is refused, so no amount ever passes through one."""
-
-    default_error_messages = {"float": _('Send the amount as a decimal string, e.g. "1234.50".')}
+class MoneyField(DecimalStringField):
+    """An amount as a decimal string ("1234.50"), 18 digits with 2 decimals; a JSON float is refused."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Decimal:
-        if isinstance(data, float):
-            self.fail("float")
-        return super().to_internal_value(data)
 
 
 def _today() -> datetime.date:

@@ -32,6 +32,7 @@ from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
 from keyaccount.billing.models import Contract, Invoice, InvoiceLine, InvoiceStatus
 from keyaccount.billing.services import invoices as services
 from keyaccount.core.api import (
+    DecimalStringField,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
     ServiceViewSetMixin,
@@ -39,20 +40,6 @@ from keyaccount.core.api import (
 )
 
 CONFLICT = OpenApiResponse(description="Someone else saved the invoice first (stale `version`); nothing changed.")
-
-
-class DecimalStringField(serializers.DecimalField):
-    """A decimal given as a string ("1200.50") or a whole number; a JSON number with a fraction is refused
-    because it was already a float when it arrived."""
-
-    default_error_messages = {
-        "float": _('Send the amount as a decimal string, e.g. "1200.50", not as a number with a fraction.')
-    }
-
-    def to_internal_value(self, data: Any) -> Decimal:
-        if isinstance(data, float):
-            self.fail("float")
-        return super().to_internal_value(data)
 
 
 def _money(**kwargs: Any) -> DecimalStringField:

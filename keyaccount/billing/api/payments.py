@@ -21,7 +21,12 @@ from keyaccount.billing import selectors
 from keyaccount.billing.filtersets_payments import PaymentFilterSet
 from keyaccount.billing.models import Invoice, Payment, PaymentAllocation
 from keyaccount.billing.services import payments as services
-from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceModelSerializer, ServiceViewSetMixin
+from keyaccount.core.api import (
+    DecimalStringField,
+    ScopedPrimaryKeyRelatedField,
+    ServiceModelSerializer,
+    ServiceViewSetMixin,
+)
 from keyaccount.core.idempotency import IDEMPOTENCY_MISMATCH, IDEMPOTENCY_PARAMETER, idempotent
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
@@ -31,7 +36,7 @@ class AllocationInputSerializer(serializers.Serializer):
     """`amount` of the payment put against `invoice` (an open invoice of the same account and currency)."""
 
     invoice = ScopedPrimaryKeyRelatedField(model=Invoice, scope=selectors.invoices_visible_to)
-    amount = serializers.DecimalField(**MONEY, help_text=_('A decimal string, e.g. "15000.00".'))
+    amount = DecimalStringField(**MONEY, help_text=_('A decimal string, e.g. "15000.00".'))
 
 
 class AllocationSerializer(serializers.ModelSerializer):
@@ -48,7 +53,7 @@ class PaymentSerializer(ServiceModelSerializer):
     """Money received from the client, its allocations to invoices and the credit left over."""
 
     account = ScopedPrimaryKeyRelatedField(model=Account, scope=accounts_visible_to)
-    amount = serializers.DecimalField(**MONEY, help_text=_("A decimal string greater than zero."))
+    amount = DecimalStringField(**MONEY, help_text=_("A decimal string greater than zero."))
     allocated_amount = serializers.DecimalField(**MONEY, read_only=True)
     unallocated = serializers.DecimalField(
         **MONEY, read_only=True, help_text=_("The part not put against an invoice: the account's credit.")

@@ -32,6 +32,7 @@ from keyaccount.billing.filtersets_collection import ActFilterSet, ReceivableFil
 from keyaccount.billing.models import Act, Contract
 from keyaccount.billing.services import collection as services
 from keyaccount.core.api import (
+    DecimalStringField,
     FilterBackend,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
@@ -315,7 +316,7 @@ class ActSerializer(VersionedSerializerMixin, ServiceModelSerializer):
         model=Contract, scope=selectors.contracts_visible_to, required=False, allow_null=True
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
-    amount = serializers.DecimalField(**MONEY, help_text=_("A decimal string greater than zero."))
+    amount = DecimalStringField(**MONEY, help_text=_("A decimal string greater than zero."))
     currency = serializers.CharField(
         required=False, max_length=3, help_text=_("The contract's currency; default the contract's or the account's.")
     )

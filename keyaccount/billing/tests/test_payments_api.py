@@ -222,3 +222,17 @@ def test_the_schema_documents_the_header(as_alice):
     create = schema["paths"]["/api/v1/payments/"]["post"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in create["parameters"])
     assert "422" in create["responses"]
+
+
+def test_a_json_number_with_a_fraction_is_refused_on_amount_so_money_never_passes_through_a_float(api, alice, acme):
+    from keyaccount.billing.models import Payment
+
+    api.force_authenticate(alice)
+    response = api.post(
+        "/api/v1/payments/",
+        {"account": acme.pk, "date": "2026-03-14", "amount": 100.1, "currency": "RUB"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "decimal string" in str(response.data["amount"][0])
+    assert not Payment.objects.exists()
