@@ -13,22 +13,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 
-from keyaccount.billing import calc
+from keyaccount.billing import calc, selectors
 from keyaccount.billing.models import (
     LIVE_STATUSES,
     OPEN_INVOICE_STATUSES,
     Act,
-    BillingModel,
-    BillingSettings,
     Contract,
-    ContractStatus,
     Invoice,
-    InvoiceStatus,
     Renewal,
 )
-from keyaccount.billing.selectors import acts_visible_to, contracts_visible_to, invoices_visible_to, may_see_money
+from keyaccount.billing.selectors import contracts_visible_to, invoices_visible_to, may_see_money
 from keyaccount.billing.summary import Amount, amounts, money_url
 from keyaccount.core.permissions import ORG_WIDE, membership_of
 from keyaccount.tenancy.models import Role
@@ -42,7 +38,6 @@ LIMIT = 50
 RENEWAL_HORIZON_DAYS = 30
 ACCOUNT_SIDE = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}
 _MAX_NOTICE_DAYS = 365
-_DEFAULT_ACT_CHASE_DAYS: int = BillingSettings._meta.get_field("act_chase_days").default  # type: ignore[assignment]
 
 
 @dataclass
@@ -93,32 +88,6 @@ class DayMoney:
         )
 
 
-def drafts_to_issue(actor: User) -> list[Invoice]:
-    """Draft invoices of the actor's accounts, the earliest first."""
-    return list(invoices_visible_to(actor).filter(status=InvoiceStatus.DRAFT).order_by("issue_date", "pk")[:LIMIT])
-
-
-def retainers_to_invoice(actor: User, today: datetime.date) -> list[Contract]:
-    """Active retainers of the actor's accounts with no invoice (other than a void one) for this month yet,
-    each with its `current_value` (amendments applied)."""
-    first, last = calc.month_start(today), calc.month_end(today)
-    billed = Invoice.objects.filter(contract_id=OuterRef("pk"), period_start__lte=last, period_end__gte=first).exclude(
-        status=InvoiceStatus.VOID
-    )
-    rows = list(
-        contracts_visible_to(actor)
-        .filter(billing_model=BillingModel.RETAINER, status=ContractStatus.ACTIVE, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
-        .filter(~Exists(billed))
-        .prefetch_related("amendments")
-        .order_by("account__name", "number", "pk")[:LIMIT]
-    )
-    for contract in rows:
-        contract.current_value = calc.value_on(contract, today)  # type: ignore[attr-defined]
-    return rows
-
-
 def overdue_invoices(actor: User, today: datetime.date) -> list[Invoice]:
     """Open invoices past their due date, the oldest first, each with `days_overdue`."""
     rows = list(
@@ -131,21 +100,9 @@ def overdue_invoices(actor: User, today: datetime.date) -> list[Invoice]:
     return rows
 
 
-def act_chase_days(organization_id: int) -> int:
-    """After how many days an unsigned act is chased (read only: a GET never creates the settings row)."""
-    days = BillingSettings.objects.filter(organization_id=organization_id).values_list("act_chase_days", flat=True)
-    found = list(days)
-    return found[0] if found else _DEFAULT_ACT_CHASE_DAYS
-
-
-def acts_to_chase(actor: User, organization_id: int, today: datetime.date) -> list[Act]:
+def acts_to_chase(actor: User, today: datetime.date) -> list[Act]:
     """Acts sent at least `act_chase_days` ago and still unsigned, the longest waiting first, with `days_waiting`."""
-    since = today - datetime.timedelta(days=act_chase_days(organization_id))
-    rows = list(
-        acts_visible_to(actor)
-        .filter(sent_on__isnull=False, sent_on__lte=since, signed_on__isnull=True)
-        .order_by("sent_on", "pk")[:LIMIT]
-    )
+    rows = list(selectors.acts_to_chase(actor, today)[:LIMIT])
     for act in rows:
         act.days_waiting = (today - act.sent_on).days  # type: ignore[attr-defined,operator]
     return rows
@@ -211,11 +168,12 @@ def money_day_for(actor: User, today: datetime.date) -> DayMoney | None:
     if membership is None or not may_see_money(actor):
         return None
     if membership.role in ACCOUNT_SIDE:
+        to_issue = selectors.invoices_to_issue(actor, today, limit=LIMIT)
         day = DayMoney(
-            invoices_to_issue=drafts_to_issue(actor),
-            contracts_to_invoice=retainers_to_invoice(actor, today),
+            invoices_to_issue=to_issue["drafts"],
+            contracts_to_invoice=to_issue["contracts"],
             overdue_invoices=overdue_invoices(actor, today),
-            acts_to_chase=acts_to_chase(actor, membership.organization_id, today),
+            acts_to_chase=acts_to_chase(actor, today),
             renewals_due=renewals_due(actor, today),
         )
         day.overdue_total, _owners = overdue_by_owner(actor, today)

@@ -463,18 +463,19 @@ def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: object) -> li
     return list(rows)
 
 
-def invoices_to_issue(actor: User | None, today: object) -> dict[str, list[object]]:
-    """For My day: the actor's draft invoices waiting to be issued, and the retainers in force this month
-    that have no invoice (other than a void one) whose period falls in this month.
+def invoices_to_issue(actor: User | None, today: object, limit: int | None = None) -> dict[str, list[object]]:
+    """For My day: the actor's draft invoices waiting to be issued, and the active retainers in force during
+    this month that have no invoice (other than a void one) whose period falls in this month, each with
+    its `current_value` (amendments applied). At most `limit` of each.
 
-    Returns {"drafts": [Invoice, …], "contracts": [Contract, …]}; two queries.
+    Returns {"drafts": [Invoice, …], "contracts": [Contract, …]}; three queries.
     """
     import datetime as dt
 
     from django.db.models import Exists, OuterRef
 
-    from keyaccount.billing.calc import month_end, month_start
-    from keyaccount.billing.models import LIVE_STATUSES, BillingModel, InvoiceStatus
+    from keyaccount.billing.calc import month_end, month_start, value_on
+    from keyaccount.billing.models import BillingModel, ContractStatus, InvoiceStatus
 
     assert isinstance(today, dt.date)
     first, last = month_start(today), month_end(today)
@@ -484,10 +485,14 @@ def invoices_to_issue(actor: User | None, today: object) -> dict[str, list[objec
     )
     contracts = (
         contracts_visible_to(actor)
-        .filter(billing_model=BillingModel.RETAINER, status__in=LIVE_STATUSES, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=today))
+        .filter(billing_model=BillingModel.RETAINER, status=ContractStatus.ACTIVE, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
         .exclude(Exists(billed))
+        .prefetch_related("amendments")
         .order_by("account__name", "number", "pk")
     )
-    return {"drafts": list(drafts), "contracts": list(contracts)}
+    rows = list(contracts[:limit] if limit is not None else contracts)
+    for contract in rows:
+        contract.current_value = value_on(contract, today)  # type: ignore[attr-defined]
+    return {"drafts": list(drafts[:limit] if limit is not None else drafts), "contracts": rows}
