@@ -9,12 +9,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from keyaccount.accounts import api as accounts_api
+from keyaccount.alerts import api as alerts_api
 from keyaccount.billing import api as billing_api
 from keyaccount.billing.api import receivables as billing_receivables_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
+from keyaccount.dashboards import api as dashboards_api
+from keyaccount.health import api as health_api
 from keyaccount.kpis import api as kpis_api
 from keyaccount.notifications import api as notifications_api
+from keyaccount.surveys import api as surveys_api
 from keyaccount.tenancy import api as tenancy_api
 from keyaccount.work import api as work_api
 
@@ -43,6 +47,8 @@ router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 billing_api.register(router)
+for _app_api in (health_api, alerts_api, surveys_api, dashboards_api):
+    _app_api.register(router)
 
 
 class SwaggerView(SpectacularSwaggerView):
@@ -69,6 +75,10 @@ urlpatterns = [
     ),
     path("billing-settings/", billing_receivables_api.BillingSettingsView.as_view(), name="api-billing-settings"),
     path("kpis/", kpis_api.KpiView.as_view(), name="api-kpis"),
+    *health_api.API_PATHS,
+    *alerts_api.API_PATHS,
+    *surveys_api.API_PATHS,
+    *dashboards_api.API_PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar: every asset served by the site. (drf-spectacular's ReDoc
     # page is not offered: it loads fonts from Google.)

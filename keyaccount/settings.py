@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "keyaccount.notifications",
     "keyaccount.billing",
     "keyaccount.kpis",
+    "keyaccount.surveys",
+    "keyaccount.health",
+    "keyaccount.alerts",
+    "keyaccount.dashboards",
 ]
 
 MIDDLEWARE = [

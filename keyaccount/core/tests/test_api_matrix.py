@@ -35,13 +35,17 @@ from keyaccount.accounts.models import (
     Tag,
     TeamRole,
 )
+from keyaccount.alerts.tests import matrix as alerts_matrix
 from keyaccount.billing.tests.matrix import BILLING_ENDPOINTS, BILLING_MODELS, billing_records
 from keyaccount.comms.models import Interaction
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
 from keyaccount.core.tests.matrix_support import Endpoint
+from keyaccount.dashboards.tests import matrix as dashboards_matrix
+from keyaccount.health.tests import matrix as health_matrix
 from keyaccount.notifications.models import Notification
+from keyaccount.surveys.tests import matrix as surveys_matrix
 from keyaccount.tenancy.models import Invitation, Membership, Role, User
 from keyaccount.work.models import (
     Project,
@@ -82,6 +86,7 @@ EVERY_MODEL = [
     TaskChecklistItem,
     TaskComment,
     *BILLING_MODELS,
+    *(model for app in (health_matrix, alerts_matrix, surveys_matrix, dashboards_matrix) for model in app.MODELS),
 ]
 
 
@@ -134,6 +139,10 @@ def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, g
         **locals(),
         **work_records(org, acme, alice, sam),
         **billing_records(org, acme, alice),
+        **health_matrix.records(org, acme, alice),
+        **alerts_matrix.records(org, acme, alice),
+        **surveys_matrix.records(org, acme, alice),
+        **dashboards_matrix.records(org, acme, alice),
         ivan=ContactFactory(account=acme, name="Ivan"),
         role_on_acme=ContactAccountRole.objects.create(
             organization=org, contact=ContactFactory(account=labs, name="Hanna"), account=acme
@@ -482,6 +491,8 @@ ENDPOINTS.append(
 )
 
 ENDPOINTS += BILLING_ENDPOINTS
+for _app in (health_matrix, alerts_matrix, surveys_matrix, dashboards_matrix):
+    ENDPOINTS += _app.ENDPOINTS
 
 CASES = [
     pytest.param(endpoint, action, id=f"{endpoint.name}-{action}")

@@ -1,0 +1,4 @@
+"""Pages of the health app."""
+
+app_name = "health"
+urlpatterns: list = []

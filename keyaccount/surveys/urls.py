@@ -1,0 +1,4 @@
+"""Pages of the surveys app."""
+
+app_name = "surveys"
+urlpatterns: list = []
