@@ -21,7 +21,7 @@ from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.comms import services
 from keyaccount.comms.filtersets import DueContactFilterSet, InteractionFilterSet
-from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
+from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.comms.selectors import cadence_of, contacts_due, interactions_visible_to, zone_of
 from keyaccount.contacts.models import Contact
 from keyaccount.contacts.selectors import contacts_visible_to
@@ -110,6 +110,7 @@ class InteractionSerializer(VersionedSerializerMixin, ServiceModelSerializer):
             "subject",
             "summary",
             "sentiment",
+            "feedback",
             "contacts",
             "users",
             "next_step",
@@ -141,6 +142,11 @@ class CompleteInputSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, help_text=_("What was said."))
     sentiment = serializers.IntegerField(
         required=False, allow_null=True, help_text=_("−2 (very negative) to +2 (very positive).")
+    )
+    feedback = serializers.ChoiceField(
+        choices=Feedback.choices,
+        required=False,
+        help_text=_("`thanks` or `complaint` when the client expressed one; `none` otherwise."),
     )
     occurred_at = ActorDateTimeField(required=False, help_text=_("When it was held; defaults to the planned time."))
     next_step = serializers.CharField(required=False, allow_blank=True)

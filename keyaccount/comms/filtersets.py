@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.comms.models import Direction, Interaction, InteractionKind, InteractionState
+from keyaccount.comms.models import Direction, Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact
 from keyaccount.contacts.selectors import contacts_visible_to
 
@@ -39,6 +39,7 @@ class InteractionFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=InteractionKind.choices, label=_("Kind"))
     state = django_filters.MultipleChoiceFilter(choices=InteractionState.choices, label=_("State"))
     direction = django_filters.MultipleChoiceFilter(choices=Direction.choices, label=_("Direction"))
+    feedback = django_filters.MultipleChoiceFilter(choices=Feedback.choices, label=_("Client feedback"))
     date_from = django_filters.DateFilter(
         method="on_or_after", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -49,7 +50,7 @@ class InteractionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Interaction
-        fields = ["q", "account", "contact", "kind", "state", "direction", "date_from", "date_to", "mine"]
+        fields = ["q", "account", "contact", "kind", "state", "direction", "feedback", "date_from", "date_to", "mine"]
 
     def search(self, queryset: QuerySet[Interaction], name: str, value: str) -> QuerySet[Interaction]:
         value = value.strip()

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.forms import DateTimeInput, version_field
-from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
+from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.comms.services import INTERACTION_FIELDS
 from keyaccount.contacts.selectors import contacts_of_account
 from keyaccount.core.permissions import can
@@ -95,6 +95,7 @@ class InteractionForm(forms.ModelForm):
         _datetime(self.fields["next_at"])
         self.fields["task_assignee"].queryset = team_candidates(actor).select_related(None).only("pk", "name", "email")
         self.fields["task_assignee"].empty_label = _("Nobody yet")
+        self.fields["feedback"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             for name in ("state", "task_title", "task_assignee", "task_due_at", "next_kind", "next_at"):
@@ -104,6 +105,9 @@ class InteractionForm(forms.ModelForm):
             if not can(actor, "manage_tasks"):
                 for name in ("task_title", "task_assignee", "task_due_at"):
                     del self.fields[name]
+
+    def clean_feedback(self) -> str:
+        return self.cleaned_data.get("feedback") or Feedback.NONE
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -136,6 +140,9 @@ class CompleteForm(forms.Form):
 
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     sentiment = _sentiment_field()
+    feedback = forms.TypedChoiceField(
+        label=_("Client feedback"), choices=Feedback.choices, required=False, empty_value=None
+    )
     next_step = forms.CharField(label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = version_field()
 
@@ -143,4 +150,5 @@ class CompleteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = interaction.version
         self.fields["summary"].initial = interaction.summary
+        self.fields["feedback"].initial = interaction.feedback
         self.fields["next_step"].initial = interaction.next_step

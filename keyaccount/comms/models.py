@@ -31,6 +31,14 @@ class InteractionState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Feedback(models.TextChoices):
+    """What the client said about our work in this touch, as logged by the team (not a scored survey answer)."""
+
+    NONE = "none", _("None")
+    THANKS = "thanks", _("Thanks")
+    COMPLAINT = "complaint", _("Complaint")
+
+
 class Interaction(TenantModel, VersionedModel):
     """One touch with the client, planned or held: who took part, what was said, how it felt, what's next."""
 
@@ -53,6 +61,13 @@ class Interaction(TenantModel, VersionedModel):
         blank=True,
         validators=[MinValueValidator(-2), MaxValueValidator(2)],
         help_text=_("−2 (very negative) to +2 (very positive)."),
+    )
+    feedback = models.CharField(
+        _("client feedback"),
+        max_length=16,
+        choices=Feedback.choices,
+        default=Feedback.NONE,
+        help_text=_("Did the client thank us or complain in this interaction?"),
     )
     next_step = models.TextField(_("next step"), blank=True)
     contacts = models.ManyToManyField(
@@ -91,6 +106,7 @@ class Interaction(TenantModel, VersionedModel):
         indexes = [
             models.Index(fields=["organization", "account", "-occurred_at"], name="interaction_org_acc_time"),
             models.Index(fields=["organization", "state", "occurred_at"], name="interaction_org_state_time"),
+            models.Index(fields=["organization", "feedback", "occurred_at"], name="interaction_org_feedback_time"),
         ]
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
-from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
+from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact
 from keyaccount.core.audit import audit_create, audit_delete, audit_record, diff, snapshot
 from keyaccount.core.models import AuditAction
@@ -39,6 +39,7 @@ INTERACTION_FIELDS = [
     "subject",
     "summary",
     "sentiment",
+    "feedback",
     "next_step",
     "contacts",
     "users",
@@ -88,12 +89,14 @@ def _check_users(account: Account, users: Iterable[User]) -> list[User]:
 
 
 def _check_state_fields(interaction: Interaction) -> None:
-    """A held interaction lies in the past; sentiment is known only once it has happened."""
+    """A held interaction lies in the past; sentiment and feedback are known only once it has happened."""
     now = timezone.now()
     if interaction.state == InteractionState.DONE and interaction.occurred_at > now + CLOCK_TOLERANCE:
         raise ValidationError({"occurred_at": _("An interaction that happened cannot be in the future.")})
     if interaction.state == InteractionState.PLANNED and interaction.sentiment is not None:
         raise ValidationError({"sentiment": _("Sentiment is recorded once the interaction has happened.")})
+    if interaction.state == InteractionState.PLANNED and interaction.feedback != Feedback.NONE:
+        raise ValidationError({"feedback": _("Thanks or a complaint are recorded once the interaction has happened.")})
 
 
 def _prefixed(error: ValidationError, field: str) -> ValidationError:
@@ -198,6 +201,7 @@ def interaction_log(
     subject: str = "",
     summary: str = "",
     sentiment: int | None = None,
+    feedback: str = Feedback.NONE,
     duration_minutes: int | None = None,
     contacts: Iterable[Contact] = (),
     users: Iterable[User] = (),
@@ -224,6 +228,7 @@ def interaction_log(
         subject=subject,
         summary=summary,
         sentiment=sentiment,
+        feedback=feedback,
         duration_minutes=duration_minutes,
         next_step=next_step,
         logged_by=actor,
@@ -262,7 +267,7 @@ def interaction_update(
     if "occurred_at" in data:
         data["occurred_at"] = _aware(actor, data["occurred_at"])
     proposed = copy.copy(interaction)
-    for name in ("occurred_at", "sentiment"):
+    for name in ("occurred_at", "sentiment", "feedback"):
         if name in data:
             setattr(proposed, name, data[name])
     _check_state_fields(proposed)
@@ -297,23 +302,26 @@ def interaction_complete(
     interaction: Interaction,
     summary: str = "",
     sentiment: int | None = None,
+    feedback: str | None = None,
     occurred_at: datetime.datetime | None = None,
     next_step: str | None = None,
     expected_version: int | None = None,
 ) -> Interaction:
-    """Mark a planned interaction as held, with what was said and how it felt.
+    """Mark a planned interaction as held, with what was said, how it felt and any thanks or complaint.
 
     It keeps its planned time unless another is given; one held early moves to now.
     """
     _check_loggable(actor, interaction.account)
     if interaction.state != InteractionState.PLANNED:
         raise ValidationError({"state": _("Only a planned interaction can be marked as held.")})
-    before = snapshot(interaction, ["state", "occurred_at", "summary", "sentiment", "next_step"])
+    before = snapshot(interaction, ["state", "occurred_at", "summary", "sentiment", "feedback", "next_step"])
     now = timezone.now()
     when = _aware(actor, occurred_at) or min(interaction.occurred_at, now)
     interaction.occurred_at = when
     interaction.summary = summary if summary else interaction.summary
     interaction.sentiment = sentiment
+    if feedback is not None:
+        interaction.feedback = feedback
     if next_step is not None:
         interaction.next_step = next_step
     interaction.state = InteractionState.DONE
