@@ -51,6 +51,11 @@ CAPABILITIES: dict[str, set[str]] = {
     # The money side: contracts, acts, invoices, payments, renewals. Specialists and clients never see it.
     "manage_money": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
     "manage_billing_settings": {Role.ADMIN, Role.HEAD},
+    # Account health: read by the roles that work the relationship (like money, never by specialists or
+    # clients); an assessment is recorded by the account's team; the model is set by admins and heads.
+    "see_health": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
+    "assess_health": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "manage_health_model": {Role.ADMIN, Role.HEAD},
 }
 
 

@@ -50,6 +50,8 @@ PERIODIC_JOBS: dict[str, PeriodicJob] = {
     "contacts_due_digest": PeriodicJob("0 8 * * 1-5", "keyaccount.comms.tasks.send_contacts_due_digest"),
     # Contracts start, renew and expire; unsigned acts are flagged; overdue invoices get their collection steps.
     "daily_billing": PeriodicJob("0 6 * * *", "keyaccount.billing.tasks.run_daily_billing"),
+    # Every account's health score and the day's snapshot, after the money job has moved contracts.
+    "daily_health": PeriodicJob("30 6 * * *", "keyaccount.health.tasks.run_daily_health"),
 }
 
 

@@ -6,3 +6,8 @@ class HealthConfig(AppConfig):
     name = "keyaccount.health"
     label = "health"
     verbose_name = _("Account health")
+
+    def ready(self) -> None:
+        from keyaccount.health import receivers
+
+        receivers.connect()
