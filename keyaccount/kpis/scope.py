@@ -1,8 +1,10 @@
 """Turn a KPI request (scope, period, currency) into a `Frame`, never wider than what the actor sees.
 
-Scopes: "organization" (every account the actor sees), "am:<user id>" (the accounts that account manager
-owns; org-wide roles may pick anyone in the organization, others only themselves), "account:<id>" (one
-visible account). KPIs include money, so roles without "see_money" get PermissionDenied.
+Scopes: "organization" (every account the actor sees), "team:<team id>" (the accounts owned by the
+team's account managers; heads and admins only, since others do not see their colleagues' accounts and a
+team figure from part of them would mislead), "am:<user id>" (the accounts that account manager owns;
+org-wide roles may pick anyone in the organization, others only themselves), "account:<id>" (one visible
+account). KPIs include money, so roles without "see_money" get PermissionDenied.
 """
 
 from __future__ import annotations
@@ -82,12 +84,20 @@ def frame_from(actor: User, params: Mapping[str, str]) -> Frame:
         if not in_org or (membership.role not in ORG_WIDE and user_id != actor.pk):
             errors["scope"] = [out_of_sight]
         accounts = visible.filter(owner_id=user_id)
+    elif kind == "team" and ident.isdigit():
+        from keyaccount.tenancy.models import Team
+
+        team_id = int(ident)
+        in_org = Team.objects.filter(organization_id=membership.organization_id, pk=team_id).exists()
+        if not in_org or membership.role not in ORG_WIDE:
+            errors["scope"] = [out_of_sight]
+        accounts = visible.filter(owner__membership__team_id=team_id)
     elif kind == "account" and ident.isdigit():
         accounts = visible.filter(pk=int(ident))
         if not accounts.exists():
             errors["scope"] = [out_of_sight]
     else:
-        errors["scope"] = [str(_('Use "organization", "am:<user id>" or "account:<id>".'))]
+        errors["scope"] = [str(_('Use "organization", "team:<team id>", "am:<user id>" or "account:<id>".'))]
 
     if errors:
         raise ValidationError(errors)

@@ -134,3 +134,29 @@ class PreferencesForm(forms.Form):
         help_text=_("Dates and times are shown in this zone."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=_languages_in_their_own_names)
+
+
+class TeamForm(forms.Form):
+    """A team's name and the head who leads it."""
+
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
+    lead = forms.ModelChoiceField(label=_("Lead"), queryset=None, required=False, empty_label="—")
+
+    def __init__(self, *args: Any, leads: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+
+
+class TeamMembershipForm(forms.Form):
+    """The team an account manager belongs to; `teams` is the organization's teams, read once per page."""
+
+    team = forms.ChoiceField(label=_("Team"), required=False)
+
+    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.teams = {str(team.pk): team for team in teams}
+        self.fields["team"].choices = [("", "—"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
+
+    def clean_team(self) -> Any:
+        value = self.cleaned_data.get("team") or ""
+        return self.teams.get(value)

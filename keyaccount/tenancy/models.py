@@ -128,6 +128,34 @@ class Role(models.TextChoices):
     CLIENT = "client", _("Client representative")
 
 
+class Team(models.Model):
+    """A group of account managers led by a head: dashboards compare each manager with their team."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organization")
+    )
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead"),
+        help_text=_("The head of client service who leads the team."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
     """A user's place in one organization: the role decides what they see and change."""
 
@@ -146,6 +174,15 @@ class Membership(models.Model):
         related_name="+",
         verbose_name=_("client account"),
         help_text=_("For a client representative: the one account whose portal they see."),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("team"),
+        help_text=_("For an account manager: the team whose average their dashboard is compared with."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from keyaccount.core.permissions import can, membership_of, visible_users_q
-from keyaccount.tenancy.models import Invitation, Role, User
+from keyaccount.tenancy.models import Invitation, Role, Team, User
 
 if TYPE_CHECKING:
     pass
@@ -37,3 +37,18 @@ def invitations_visible_to(actor: User | None) -> QuerySet[Invitation]:
 def invitation_by_token(token: str) -> Invitation | None:
     """The invitation behind an emailed link; the token itself is the credential, so no actor is needed."""
     return Invitation.objects.select_related("organization", "invited_by").filter(token=token).first()
+
+
+def teams_visible_to(actor: User | None) -> QuerySet[Team]:
+    """The teams of the actor's organization, for everyone on our side (clients see none)."""
+    membership = membership_of(actor)
+    if membership is None or not can(actor, "see_people"):
+        return Team.objects.none()
+    return Team.objects.filter(organization_id=membership.organization_id).select_related("lead")
+
+
+def team_members(team: Team) -> QuerySet[User]:
+    """The account managers in a team."""
+    return User.objects.filter(
+        membership__team=team, membership__organization_id=team.organization_id, is_active=True
+    ).select_related("membership")

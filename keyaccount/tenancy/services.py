@@ -20,7 +20,7 @@ from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require
 from keyaccount.core.services import full_clean
 from keyaccount.core.tasks import enqueue_with_change
-from keyaccount.tenancy.models import Invitation, Membership, Organization, Role, User
+from keyaccount.tenancy.models import Invitation, Membership, Organization, Role, Team, User
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -172,7 +172,9 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         raise ValidationError({"role": _("You cannot take away your own administrator role.")})
     before = membership.role
     membership.role = role
-    membership.save(update_fields=["role"])
+    if role not in TEAM_MEMBER_ROLES:
+        membership.team = None  # teams gather account managers only
+    membership.save(update_fields=["role", "team"])
     audit_record(
         actor=actor,
         organization_id=own.organization_id,
@@ -211,3 +213,93 @@ def user_calendar_token_revoke(*, actor: User) -> None:
         raise PermissionDenied(_("Sign in first."))
     actor.calendar_token = None
     actor.save(update_fields=["calendar_token"])
+
+
+# --- teams ------------------------------------------------------------------------------------------
+
+TEAM_LEAD_ROLES = {Role.HEAD, Role.ADMIN}
+TEAM_MEMBER_ROLES = {Role.ACCOUNT_MANAGER}
+
+
+def _check_lead(lead: User | None, organization_id: int) -> None:
+    if lead is None:
+        return
+    membership = Membership.objects.filter(user=lead, organization_id=organization_id).first()
+    if membership is None or membership.role not in TEAM_LEAD_ROLES:
+        raise ValidationError({"lead": _("The lead must be a head of client service or an administrator.")})
+
+
+@transaction.atomic
+def team_create(*, actor: User, name: str, lead: User | None = None) -> Team:
+    """An admin forms a team of account managers, optionally naming the head who leads it."""
+    membership = require(actor, "edit_settings")
+    _check_lead(lead, membership.organization_id)
+    team = Team(organization_id=membership.organization_id, name=name.strip(), lead=lead)
+    full_clean(team)
+    if Team.objects.filter(organization_id=membership.organization_id, name__iexact=team.name).exists():
+        raise ValidationError({"name": _("A team with this name already exists.")})
+    team.save()
+    audit_create(actor=actor, instance=team, fields=["name", "lead"], account_id=None)
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: User, team: Team, name: str, lead: User | None) -> Team:
+    """An admin renames a team or names another lead."""
+    membership = require(actor, "edit_settings")
+    if team.organization_id != membership.organization_id:
+        raise PermissionDenied(_("You cannot change this team."))
+    _check_lead(lead, membership.organization_id)
+    before = {"name": team.name, "lead": team.lead_id}
+    team.name = name.strip()
+    team.lead = lead
+    full_clean(team)
+    taken = Team.objects.filter(organization_id=membership.organization_id, name__iexact=team.name)
+    if taken.exclude(pk=team.pk).exists():
+        raise ValidationError({"name": _("A team with this name already exists.")})
+    team.save(update_fields=["name", "lead"])
+    after = {"name": team.name, "lead": team.lead_id}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        audit_record(
+            actor=actor,
+            organization_id=membership.organization_id,
+            action=AuditAction.UPDATE,
+            instance=team,
+            changes=changes,
+        )
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor: User, team: Team) -> None:
+    """An admin dissolves a team; its account managers stay, without a team."""
+    membership = require(actor, "edit_settings")
+    if team.organization_id != membership.organization_id:
+        raise PermissionDenied(_("You cannot change this team."))
+    audit_delete(actor=actor, instance=team, fields=["name", "lead"], account_id=None)
+    team.delete()
+
+
+@transaction.atomic
+def membership_set_team(*, actor: User, membership: Membership, team: Team | None) -> Membership:
+    """An admin puts an account manager in a team (or takes them out with None)."""
+    own = require(actor, "edit_settings")
+    if membership.organization_id != own.organization_id:
+        raise PermissionDenied(_("You cannot change this person."))
+    if team is not None and team.organization_id != own.organization_id:
+        raise ValidationError({"team": _("Choose a value from your organization.")})
+    if team is not None and membership.role not in TEAM_MEMBER_ROLES:
+        raise ValidationError({"team": _("Only account managers are put in teams.")})
+    before = membership.team_id
+    membership.team = team
+    membership.save(update_fields=["team"])
+    if before != membership.team_id:
+        audit_record(
+            actor=actor,
+            organization_id=own.organization_id,
+            action=AuditAction.UPDATE,
+            instance=membership,
+            changes={"team": [before, membership.team_id]},
+        )
+    return membership
