@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     ACT_UNSIGNED = "act_unsigned", _("An act is not signed yet")
     CONTRACT_RENEWED = "contract_renewed", _("A contract renewed automatically")
     RENEWAL_DUE = "renewal_due", _("A contract comes up for renewal")
+    HEALTH_ALERT = "health_alert", _("An account's health needs you")
 
 
 class Notification(TenantModel):

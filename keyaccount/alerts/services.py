@@ -1,0 +1,470 @@
+"""Changes to alerts and playbooks.
+
+`alerts_raise` runs inside the transaction that stores an account's new health (the `health_recomputed`
+receiver): it evaluates the rules (`alerts/rules.py`), opens one alert per rule and key that is not open
+yet (a conditional unique constraint decides between two recomputes at once), sets the playbook's tasks
+and tells the account manager, and the heads when the account is red. People close alerts with an
+outcome; admins and heads edit playbooks. Every write is checked, validated and audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from keyaccount.alerts import rules
+from keyaccount.alerts.models import (
+    Alert,
+    AlertOutcome,
+    AlertRule,
+    AlertStatus,
+    AlertTask,
+    Playbook,
+    PlaybookBand,
+    PlaybookSeed,
+    PlaybookStep,
+)
+from keyaccount.alerts.selectors import alerts_visible_to, may, playbook_for
+from keyaccount.alerts.text import describe
+from keyaccount.core.audit import audit_create, audit_delete, audit_record
+from keyaccount.core.models import AuditAction
+from keyaccount.core.permissions import membership_of
+from keyaccount.core.services import claim_version, full_clean
+from keyaccount.health.base import Band
+from keyaccount.tenancy.models import Membership, Role
+
+if TYPE_CHECKING:
+    from keyaccount.accounts.models import Account
+    from keyaccount.health.base import Scored
+    from keyaccount.tenancy.models import User
+
+TASK_DUE_HOUR = 18
+ALERT_AUDIT_FIELDS = ["account", "rule", "key", "status", "band", "score", "raised_on"]
+PLAYBOOK_AUDIT_FIELDS = ["rule", "band", "name"]
+MAX_STEPS = 20
+
+# The playbooks an organization starts with: (rule, band) → name and steps (title, days until due).
+# Titles are marked for translation and stored in the organization's language when first used.
+DEFAULT_PLAYBOOKS: dict[tuple[str, str], tuple[str, list[tuple[str, int]]]] = {
+    (AlertRule.BAND_DROP, PlaybookBand.RED): (
+        gettext_noop("Account at risk"),
+        [
+            (gettext_noop("Call the decision maker"), 1),
+            (gettext_noop("Review open tasks"), 2),
+            (gettext_noop("Schedule a meeting with the sponsor"), 5),
+        ],
+    ),
+    (AlertRule.BAND_DROP, PlaybookBand.YELLOW): (
+        gettext_noop("Account needs attention"),
+        [
+            (gettext_noop("Review what changed in the account's health"), 2),
+            (gettext_noop("Call the main contact"), 3),
+        ],
+    ),
+    (AlertRule.MEASURE_BELOW, PlaybookBand.ANY): (
+        gettext_noop("A measure fell below its threshold"),
+        [
+            (gettext_noop("Find out why the measure fell"), 2),
+            (gettext_noop("Agree the next step with the client"), 5),
+        ],
+    ),
+    (AlertRule.CHAMPION_LEFT, PlaybookBand.ANY): (
+        gettext_noop("The champion left"),
+        [
+            (gettext_noop("Find out who takes over from the champion"), 2),
+            (gettext_noop("Meet the new contact and present the results"), 7),
+            (gettext_noop("Update the relationship map"), 7),
+        ],
+    ),
+    (AlertRule.RENEWAL_AHEAD, PlaybookBand.ANY): (
+        gettext_noop("Renewal ahead"),
+        [
+            (gettext_noop("Prepare the renewal offer"), 7),
+            (gettext_noop("Review the results against the client's goals"), 7),
+            (gettext_noop("Schedule the renewal meeting"), 14),
+        ],
+    ),
+}
+
+
+# --- playbooks ---------------------------------------------------------------------------------------
+
+
+def playbook_ensure_defaults(organization_id: int, language: str | None = None) -> bool:
+    """Give the organization the default playbooks the first time it needs them, in `language` (default:
+    the installation's); True when created now.
+
+    Claimed once per organization by a unique row, so two first uses at once create one set, and a
+    playbook deleted later is not brought back.
+    """
+    if PlaybookSeed.objects.filter(organization_id=organization_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            PlaybookSeed.objects.create(organization_id=organization_id)
+    except IntegrityError:
+        return False
+    existing = set(Playbook.objects.filter(organization_id=organization_id).values_list("rule", "band"))
+    with translation.override(language or django_settings.LANGUAGE_CODE):
+        for (rule, band), (name, steps) in DEFAULT_PLAYBOOKS.items():
+            if (rule, band) in existing:
+                continue
+            playbook = Playbook.objects.create(organization_id=organization_id, rule=rule, band=band, name=_(name))
+            PlaybookStep.objects.bulk_create(
+                PlaybookStep(
+                    organization_id=organization_id, playbook=playbook, position=i, title=_(title), days_until_due=days
+                )
+                for i, (title, days) in enumerate(steps)
+            )
+            audit_create(actor=None, instance=playbook, fields=PLAYBOOK_AUDIT_FIELDS, account_id=None)
+    return True
+
+
+def _require_editor(actor: User) -> Membership:
+    membership = membership_of(actor)
+    if membership is None or not may(actor, "manage_playbooks"):
+        raise PermissionDenied(_("Only admins and heads change playbooks."))
+    return membership
+
+
+def _clean_steps(organization_id: int, steps: Any) -> list[PlaybookStep]:
+    """Steps as given ({title, days_until_due, assignee}); an error names the step by its number."""
+    if not isinstance(steps, list | tuple):
+        raise ValidationError({"steps": _("Give the steps as a list.")})
+    if len(steps) > MAX_STEPS:
+        raise ValidationError({"steps": _("A playbook has at most %(max)s steps.") % {"max": MAX_STEPS}})
+    built, errors = [], []
+    for number, spec in enumerate(steps, start=1):
+        if not isinstance(spec, dict):
+            errors.append(_("Step %(number)s: give its title and days until due.") % {"number": number})
+            continue
+        unknown = set(spec) - {"title", "days_until_due", "assignee"}
+        if unknown:
+            errors.append(
+                _("Step %(number)s: unknown field %(fields)s.")
+                % {"number": number, "fields": ", ".join(sorted(unknown))}
+            )
+            continue
+        step = PlaybookStep(
+            organization_id=organization_id,
+            position=number - 1,
+            title=str(spec.get("title") or "").strip(),
+            days_until_due=spec.get("days_until_due", 3),
+            assignee=spec.get("assignee"),
+        )
+        try:
+            _check_assignee(organization_id, step.assignee)
+            full_clean(step, exclude=["playbook"])
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                for message in messages:
+                    errors.append(
+                        _("Step %(number)s, %(field)s: %(message)s")
+                        % {"number": number, "field": field, "message": message}
+                    )
+            continue
+        built.append(step)
+    if errors:
+        raise ValidationError({"steps": errors})
+    return built
+
+
+def _check_assignee(organization_id: int, user: User | None) -> None:
+    if user is None:
+        return
+    membership = membership_of(user)
+    if membership is None or membership.organization_id != organization_id or membership.role == Role.CLIENT:
+        raise ValidationError({"assignee": _("Choose a colleague from your organization.")})
+
+
+def _save_steps(playbook: Playbook, steps: list[PlaybookStep]) -> None:
+    playbook.steps.all().delete()
+    for step in steps:
+        step.playbook = playbook
+    PlaybookStep.objects.bulk_create(steps)
+
+
+def _steps_audit(steps: list[PlaybookStep]) -> list[str]:
+    return [f"{s.title} (+{s.days_until_due})" for s in steps]
+
+
+@transaction.atomic
+def playbook_create(
+    *, actor: User, rule: str, band: str = "", name: str = "", steps: list[dict[str, Any]] | None = None
+) -> Playbook:
+    """Add a playbook for a rule (and a band of the account); admins and heads only."""
+    membership = _require_editor(actor)
+    playbook_ensure_defaults(membership.organization_id)
+    playbook = Playbook(
+        organization_id=membership.organization_id,
+        rule=rule,
+        band=band or "",
+        name=(name or "").strip() or str(dict(AlertRule.choices).get(rule, rule))[:120],
+    )
+    if Playbook.objects.filter(organization_id=membership.organization_id, rule=rule, band=playbook.band).exists():
+        raise ValidationError({"band": _("This rule has a playbook for this band already: edit that one.")})
+    full_clean(playbook)
+    built = _clean_steps(membership.organization_id, steps or [])
+    playbook.save()
+    _save_steps(playbook, built)
+    audit_create(actor=actor, instance=playbook, fields=PLAYBOOK_AUDIT_FIELDS, account_id=None)
+    return playbook
+
+
+@transaction.atomic
+def playbook_update(
+    *, actor: User, playbook: Playbook, data: dict[str, Any], expected_version: int | None = None
+) -> Playbook:
+    """Rename a playbook or replace its steps (the whole list); the rule and band stay."""
+    membership = _require_editor(actor)
+    if playbook.organization_id != membership.organization_id:
+        raise PermissionDenied(_("Only admins and heads change playbooks."))
+    unknown = set(data) - {"name", "steps"}
+    if unknown:
+        raise ValidationError({n: _("This field cannot be changed; create another playbook.") for n in sorted(unknown)})
+    before_name, before_steps = playbook.name, _steps_audit(list(playbook.steps.order_by("position", "id")))
+    if "name" in data:
+        playbook.name = str(data["name"] or "").strip()
+    full_clean(playbook)
+    built = _clean_steps(playbook.organization_id, data["steps"]) if "steps" in data else None
+    claim_version(playbook, expected_version)
+    Playbook.objects.filter(pk=playbook.pk).update(name=playbook.name, updated_at=timezone.now())
+    changes: dict[str, Any] = {}
+    if playbook.name != before_name:
+        changes["name"] = [before_name, playbook.name]
+    if built is not None:
+        _save_steps(playbook, built)
+        after_steps = _steps_audit(built)
+        if after_steps != before_steps:
+            changes["steps"] = [before_steps, after_steps]
+    audit_record(
+        actor=actor,
+        organization_id=playbook.organization_id,
+        action=AuditAction.UPDATE,
+        instance=playbook,
+        changes=changes,
+    )
+    return playbook
+
+
+@transaction.atomic
+def playbook_delete(*, actor: User, playbook: Playbook) -> None:
+    """Remove a playbook: its rule then sets no tasks (alerts already raised keep theirs)."""
+    membership = _require_editor(actor)
+    if playbook.organization_id != membership.organization_id:
+        raise PermissionDenied(_("Only admins and heads change playbooks."))
+    audit_delete(actor=actor, instance=playbook, fields=PLAYBOOK_AUDIT_FIELDS, account_id=None)
+    playbook.delete()
+
+
+# --- raising alerts ----------------------------------------------------------------------------------
+
+
+def _active(user: User | None) -> User | None:
+    return user if user is not None and user.is_active else None
+
+
+def _due_at(user: User | None, day: datetime.date) -> datetime.datetime:
+    from keyaccount.notifications.services import zone_of_user
+
+    zone = zone_of_user(user) if user is not None else timezone.get_default_timezone()
+    return datetime.datetime.combine(day, datetime.time(TASK_DUE_HOUR), tzinfo=zone)
+
+
+def _claim(
+    account: Account, trigger: rules.Trigger, previous: Scored | None, current: Scored, as_of: Any
+) -> Alert | None:
+    """Open the alert; None when it is open already (the unique constraint on open alerts decides)."""
+    alert = Alert(
+        organization_id=account.organization_id,
+        account=account,
+        rule=trigger.rule,
+        key=trigger.key,
+        status=AlertStatus.OPEN,
+        raised_on=as_of,
+        band=str(current.band),
+        score=current.score,
+        previous_band=str(previous.band) if previous is not None else "",
+        previous_score=previous.score if previous is not None else None,
+        facts=trigger.facts,
+    )
+    try:
+        with transaction.atomic():
+            full_clean(alert)
+            alert.save()
+    except ValidationError:
+        if Alert.objects.filter(account=account, rule=trigger.rule, key=trigger.key, status=AlertStatus.OPEN).exists():
+            return None
+        raise
+    except IntegrityError:
+        return None
+    return alert
+
+
+def _set_tasks(alert: Alert, account: Account, as_of: datetime.date, description: str) -> list[AlertTask]:
+    """The playbook's tasks for this alert, as the system (no actor), linked to the alert."""
+    from keyaccount.work.models import Task, TaskPriority, TaskStatus, TaskStatusChange
+
+    playbook = playbook_for(account.organization_id, alert.rule, alert.band)
+    if playbook is None:
+        return []
+    owner = _active(account.owner)
+    links = []
+    for position, step in enumerate(playbook.steps.all()):
+        assignee = _active(step.assignee) or owner
+        task = Task.objects.create(
+            organization_id=account.organization_id,
+            account=account,
+            title=step.title[:200],
+            description=description,
+            assignee=assignee,
+            priority=TaskPriority.HIGH if alert.band == Band.RED else TaskPriority.NORMAL,
+            due_at=_due_at(assignee, as_of + datetime.timedelta(days=step.days_until_due)),
+            status=TaskStatus.NEW,
+        )
+        TaskStatusChange.objects.create(
+            organization_id=task.organization_id, task=task, from_status="", to_status=TaskStatus.NEW
+        )
+        audit_create(
+            actor=None, instance=task, fields=["title", "account", "assignee", "due_at"], account_id=account.pk
+        )
+        links.append(AlertTask(organization_id=account.organization_id, alert=alert, task=task, position=position))
+        if assignee is not None and assignee != owner:
+            _tell_assignee(task, assignee)
+    AlertTask.objects.bulk_create(links)
+    return links
+
+
+def _tell_assignee(task: Any, assignee: User) -> None:
+    from keyaccount.notifications.models import NotificationKind
+    from keyaccount.notifications.services import notify
+
+    with translation.override(assignee.language or django_settings.LANGUAGE_CODE):
+        notify(
+            recipient=assignee,
+            kind=NotificationKind.TASK_ASSIGNED,
+            title=_("New task for you: %(title)s") % {"title": task.title},
+            body=_("Set by a health alert on %(account)s.") % {"account": task.account.name},
+            subject=task,
+            url=reverse("work:task_detail", args=[task.pk]),
+        )
+
+
+def _tell(alert: Alert, account: Account) -> int:
+    """The account manager hears of every alert; the heads too when the account is red. Returns how many."""
+    from keyaccount.notifications.models import NotificationKind
+    from keyaccount.notifications.services import notify
+
+    people: list[User] = []
+    owner = _active(account.owner)
+    if owner is not None:
+        people.append(owner)
+    if alert.band == Band.RED:
+        heads = Membership.objects.filter(
+            organization_id=account.organization_id, role=Role.HEAD, user__is_active=True
+        ).select_related("user")
+        people.extend(m.user for m in heads if m.user_id != getattr(owner, "pk", None))
+    url = reverse("alerts:detail", args=[alert.pk])
+    for person in people:
+        with translation.override(person.language or django_settings.LANGUAGE_CODE):
+            notify(
+                recipient=person,
+                kind=NotificationKind.HEALTH_ALERT,
+                title=_("%(account)s: %(rule)s") % {"account": account.name, "rule": alert.get_rule_display()},
+                body=describe(alert.rule, alert.key, alert.facts),
+                subject=alert,
+                url=url,
+            )
+    return len(people)
+
+
+@transaction.atomic
+def alerts_raise(*, account: Account, previous: Scored | None, current: Scored, as_of: datetime.date) -> list[Alert]:
+    """The alerts this recompute raises (none when their alert is still open), with their tasks and
+    notifications. Written by the system; called from the `health_recomputed` receiver."""
+    from keyaccount.health.models import HealthMeasure
+
+    thresholds = dict(
+        HealthMeasure.objects.filter(
+            organization_id=account.organization_id, enabled=True, alert_below__isnull=False
+        ).values_list("key", "alert_below")
+    )
+    triggers = rules.evaluate(previous, current, thresholds)
+    if not triggers:
+        return []
+    open_now = set(Alert.objects.filter(account=account, status=AlertStatus.OPEN).values_list("rule", "key"))
+    triggers = [t for t in triggers if (t.rule, t.key) not in open_now]
+    if not triggers:
+        return []
+    playbook_ensure_defaults(account.organization_id)
+    raised = []
+    for trigger in triggers:
+        alert = _claim(account, trigger, previous, current, as_of)
+        if alert is None:
+            continue
+        audit_create(actor=None, instance=alert, fields=ALERT_AUDIT_FIELDS, account_id=account.pk)
+        with translation.override(_language_of(account)):
+            _set_tasks(alert, account, as_of, describe(alert.rule, alert.key, alert.facts))
+        _tell(alert, account)
+        raised.append(alert)
+    return raised
+
+
+def _language_of(account: Account) -> str:
+    owner = _active(account.owner)
+    return (owner.language if owner is not None else "") or django_settings.LANGUAGE_CODE
+
+
+def on_health_recomputed(
+    sender: Any, *, account: Account, previous: Scored | None, current: Scored, as_of: Any, **kwargs: Any
+) -> None:
+    """The receiver of `health_recomputed` (connected in AlertsConfig.ready)."""
+    alerts_raise(account=account, previous=previous, current=current, as_of=as_of)
+
+
+# --- closing -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alert_close(*, actor: User, alert: Alert, outcome: str, note: str = "") -> Alert:
+    """The account manager or a head closes an alert with how it ended; the rule may raise it again later.
+    Its tasks stay as they are. Closing an alert already closed is refused."""
+    if not may(actor, "close_alerts"):
+        raise PermissionDenied(_("Only the account manager or a head closes an alert."))
+    if not alerts_visible_to(actor).filter(pk=alert.pk).exists():
+        raise PermissionDenied(_("You cannot close this alert."))
+    if outcome not in AlertOutcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome: resolved, false alarm, the client left or other.")})
+    note = (note or "").strip()
+    if outcome == AlertOutcome.OTHER and not note:
+        raise ValidationError({"note": _("Say what happened when the outcome is “other”.")})
+    now = timezone.now()
+    closed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+        status=AlertStatus.CLOSED, outcome=outcome, note=note, closed_at=now, closed_by=actor, updated_at=now
+    )
+    if closed != 1:
+        raise ValidationError({"status": _("This alert is closed already.")})
+    alert.status, alert.outcome, alert.note, alert.closed_at, alert.closed_by = (
+        AlertStatus.CLOSED,
+        outcome,
+        note,
+        now,
+        actor,
+    )
+    audit_record(
+        actor=actor,
+        organization_id=alert.organization_id,
+        action=AuditAction.UPDATE,
+        instance=alert,
+        changes={"status": [AlertStatus.OPEN, AlertStatus.CLOSED], "outcome": ["", outcome], "note": ["", note]},
+        account_id=alert.account_id,
+    )
+    return alert
