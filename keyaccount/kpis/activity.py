@@ -1,5 +1,5 @@
 """The working-loop KPIs: how often the team is in touch with clients, how often with a decision maker,
-whether tasks are done on time, and (once surveys exist) how satisfied clients are.
+whether tasks are done on time, and how satisfied clients are (CSAT and NPS survey answers).
 
 Periods are whole days in the organization's time zone, both ends included (docs/metrics.md).
 """
@@ -10,12 +10,13 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from keyaccount.comms.models import Direction, Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact, DecisionRole
 from keyaccount.core.permissions import membership_of
 from keyaccount.kpis.base import Frame, Metric, Unit, ratio
+from keyaccount.surveys.models import Survey, SurveyKind
 from keyaccount.work.models import Task, TaskStatus
 
 # Kinds that put us in contact with the client; a note is our own record, not a touch.
@@ -116,11 +117,42 @@ def tasks_on_time_rate(frame: Frame) -> Metric:
     )
 
 
+def answers(frame: Frame, kind: str) -> QuerySet[Survey]:
+    """Survey answers of `kind` given in the period on the frame's accounts (by the time of the answer)."""
+    start, end = period_bounds(frame)
+    return Survey.objects.filter(
+        account__in=frame.accounts.values("pk"),
+        kind=kind,
+        answered_at__gte=start,
+        answered_at__lt=end,
+        score__isnull=False,
+    )
+
+
 def csat(frame: Frame) -> Metric:
-    """Share of CSAT answers of 4 or 5. No surveys exist yet, so there are no answers: 0 ÷ 0, value None."""
-    return Metric(key="csat", unit=Unit.RATIO, numerator=0, denominator=0, value=None)
+    """CSAT answers of 4 or 5 ÷ CSAT answers given in the period (the response count is the denominator).
+
+    Thanks and complaints logged with interactions are not scored answers and are not counted.
+    """
+    counts = answers(frame, SurveyKind.CSAT).aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4)))
+    return Metric(
+        key="csat",
+        unit=Unit.RATIO,
+        numerator=counts["satisfied"],
+        denominator=counts["total"],
+        value=ratio(counts["satisfied"], counts["total"]),
+    )
 
 
 def nps(frame: Frame) -> Metric:
-    """Promoters' share − detractors' share of NPS answers. No surveys exist yet: 0 ÷ 0, value None."""
-    return Metric(key="nps", unit=Unit.RATIO, numerator=0, denominator=0, value=None)
+    """(Promoters, 9–10, − detractors, 0–6) ÷ NPS answers given in the period, as a fraction from −1 to 1
+    (× 100 for the usual NPS points). Passives (7–8) count in the denominator only."""
+    counts = answers(frame, SurveyKind.NPS).aggregate(
+        total=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    net = counts["promoters"] - counts["detractors"]
+    return Metric(
+        key="nps", unit=Unit.RATIO, numerator=net, denominator=counts["total"], value=ratio(net, counts["total"])
+    )

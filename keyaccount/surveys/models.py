@@ -3,6 +3,7 @@ tokenized public link. One answer per token; the link expires. KPIs and health r
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -21,6 +22,12 @@ def _survey_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class SurveyStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the answer")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired unanswered")
+
+
 class Survey(TenantModel):
     """One question sent to one contact; `score` and `answered_at` are set once, by the answer."""
 
@@ -31,6 +38,7 @@ class Survey(TenantModel):
         "contacts.Contact", on_delete=models.CASCADE, related_name="surveys", verbose_name=_("contact")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=SurveyKind.choices)
+    email = models.EmailField(_("sent to"), help_text=_("The contact's address when the survey was sent."))
     token = models.CharField(_("token"), max_length=64, unique=True, default=_survey_token, editable=False)
     sent_at = models.DateTimeField(_("sent at"))
     expires_at = models.DateTimeField(_("expires at"))
@@ -64,4 +72,10 @@ class Survey(TenantModel):
         verbose_name_plural = _("surveys")
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.contact_id}"
+        return f"{self.get_kind_display()} → {self.email or self.contact_id}"
+
+    def status_at(self, now: datetime.datetime) -> str:
+        """Answered, still open, or expired unanswered at `now`."""
+        if self.answered_at is not None:
+            return SurveyStatus.ANSWERED
+        return SurveyStatus.OPEN if self.expires_at > now else SurveyStatus.EXPIRED

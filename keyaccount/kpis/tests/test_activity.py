@@ -152,9 +152,3 @@ def test_it_rates_tasks_done_on_time(tasks, carol, alice):
 def test_no_tasks_done_gives_no_rate(tasks, carol):
     metric = activity.tasks_on_time_rate(frame_from(carol, {"period_start": "2025-01-01", "period_end": "2025-01-31"}))
     assert (metric.numerator, metric.denominator, metric.value) == (0, 0, None)
-
-
-def test_surveys_have_no_answers_yet(carol, acme):
-    frame = frame_from(carol, MARCH)
-    for metric in (activity.csat(frame), activity.nps(frame)):
-        assert (metric.numerator, metric.denominator, metric.value) == (0, 0, None)
