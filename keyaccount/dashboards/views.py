@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.money import Currency
 from keyaccount.core.permissions import ORG_WIDE, require
+from keyaccount.dashboards import backtest, selectors
 from keyaccount.dashboards import kpis as dash_kpis
-from keyaccount.dashboards import selectors
 from keyaccount.dashboards.charts import Chart, csv_response, find, payload
 from keyaccount.dashboards.periods import KINDS, Picker, picker_from, trend_months
 from keyaccount.kpis.base import Frame
@@ -128,7 +128,7 @@ def organization(request: HttpRequest) -> HttpResponse:
             people = list(people_qs)
             by_am = dash_kpis.metrics_by_am(actor, frame, [p.pk for p in people])
             charts.append(dash_kpis.comparison_chart(people, by_am, currency=frame.currency, link=_am_link))
-            charts.extend(_backtest_charts(actor))
+            charts.extend(backtest.charts(frame))
         context: dict[str, Any] = {"kpis": rows}
     else:
         context = {"kpis": []}
@@ -145,14 +145,6 @@ def organization(request: HttpRequest) -> HttpResponse:
         team=team,
         **context,
     )
-
-
-def _backtest_charts(actor: User) -> list[Chart]:
-    try:
-        from keyaccount.dashboards import backtest
-    except ImportError:  # pragma: no cover - the backtest arrives with the health measures
-        return []
-    return backtest.charts(actor)
 
 
 OWNER_ROLES = (Role.ACCOUNT_MANAGER, Role.HEAD, Role.ADMIN)

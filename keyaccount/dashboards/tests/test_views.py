@@ -459,3 +459,46 @@ def test_each_dashboard_runs_the_same_queries_for_2_and_20_accounts(client, org,
     _add_accounts(org, alice, 9, 200)
     _add_accounts(org, bob, 9, 300)
     assert count() == small
+
+
+# --- backtest -----------------------------------------------------------------------------------------
+
+
+def _churned(account, day):
+    from keyaccount.accounts.models import AccountStatusChange
+
+    change = AccountStatusChange.objects.create(
+        organization=account.organization, account=account, from_status="active", to_status="churned"
+    )
+    AccountStatusChange.objects.filter(pk=change.pk).update(
+        created_at=datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC)
+    )
+
+
+def test_the_backtest_for_heads_and_admins(client, org, carol, dave, alice, acme, globex, bob):
+    # Month-end scores on 2025-01-31 (red threshold 40):
+    #   acme 20, churned 03-01 → at risk, churned (TP)      globex 80, nothing → fine (TN)
+    #   wayne 30, nothing → at risk, fine (FP)              hooli 60, churned 02-15 → fine, churned (FN)
+    # AUC: of the 4 (churned, fine) pairs, the churned one scored lower in 3 (20<80, 20<30, 60<80) → 0.75
+    wayne = AccountFactory(organization=org, name="Wayne", owner=bob)
+    hooli = AccountFactory(organization=org, name="Hooli", owner=bob)
+    for account, score in ((acme, 20), (globex, 80), (wayne, 30), (hooli, 60)):
+        _snapshot(account, D(2025, 1, 31), score, "red" if score < 40 else "green")
+    _snapshot(acme, D(2025, 1, 30), 99, "green")  # not a month end: no sample
+    _churned(acme, D(2025, 3, 1))
+    _churned(hooli, D(2025, 2, 15))
+    figures = {r[0]: r[1] for r in rows_of(get(client, carol, org_url(), export="backtest"))[1:]}
+    assert figures["ROC AUC"] == "0.7500"
+    assert figures["Samples (month-end scores)"] == "4"
+    assert figures["Churned or shrank within 90 days"] == "2"
+    assert figures["Precision at the red threshold"] == "0.5000"
+    assert figures["Recall at the red threshold"] == "0.5000"
+    confusion = rows_of(get(client, dave, org_url(), export="backtest_confusion"))
+    assert confusion == [
+        ["Score", "Churned or shrank within 90 days", "Did not"],
+        ["Red (score below 40)", "1", "1"],
+        ["Not red", "1", "1"],
+    ]
+    assert 'id="backtest"' in get(client, carol, org_url()).content.decode()
+    assert 'id="backtest"' not in get(client, alice, org_url()).content.decode()
+    assert get(client, alice, org_url(), export="backtest").status_code == 404
