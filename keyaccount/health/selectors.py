@@ -249,3 +249,44 @@ def assessments_visible_to(actor: User | None) -> QuerySet[ManualAssessment]:
         .select_related("account", "author")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The account page's health panel: score, band, trend and the two measures that cost the most."""
+
+    score: int | None
+    band: str
+    trend: str | None
+    computed_for: datetime.date | None
+    reasons: list[dict[str, Any]]
+
+
+def panel(actor: User | None, account: Account) -> Panel | None:
+    """None for roles that do not see health (no query); otherwise one query."""
+    if not can(actor, "see_health"):
+        return None
+    from django.utils import timezone
+
+    row = with_past_score(HealthScore.objects.filter(account_id=account.pk), timezone.localdate()).first()
+    if row is None:
+        return Panel(score=None, band=Band.UNKNOWN, trend=None, computed_for=None, reasons=[])
+    known = [m for m in row.measures or [] if m.get("value") is not None and Decimal(m.get("weight") or 0) > 0]
+    known.sort(key=lambda m: (-Decimal(m["weight"]) * (100 - m["value"]), m["value"], m["key"]))
+    reasons = [
+        {
+            "key": m["key"],
+            "label": label_of(m["key"]),
+            "value": m["value"],
+            "description": _describe(m["key"], m["value"], m.get("facts") or {}),
+        }
+        for m in known[:2]
+        if m["value"] < 100
+    ]
+    return Panel(
+        score=row.score,
+        band=row.band,
+        trend=trend_of(row.score, row.past_score),
+        computed_for=row.on,
+        reasons=reasons,
+    )
