@@ -141,7 +141,10 @@ def organization(request: HttpRequest) -> HttpResponse:
         charts=charts,
         export_prefix=picker.scope.replace(":", "-"),
         org_wide=org_wide,
-        teams=teams,
+        scope_choices=[("organization", _("The whole organization"))]
+        + [(f"team:{t.pk}", _("Team %(name)s") % {"name": t.name}) for t in teams]
+        if teams
+        else [],
         team=team,
         **context,
     )

@@ -314,7 +314,9 @@ def test_a_team_dashboard_covers_its_account_managers(client, org, carol, paymen
     alice.membership.save()
     response = get(client, carol, org_url(), scope=f"team:{north.pk}")
     assert response.status_code == 200
-    assert "Team North" in response.content.decode()
+    html = response.content.decode()
+    assert "Team North" in html
+    assert f'<option value="team:{north.pk}" selected>Team North</option>' in html
     rows = rows_of(get(client, carol, org_url(), scope=f"team:{north.pk}", export="kpis"))
     assert {r[0]: r[1] for r in rows[1:]}["Revenue (paid)"] == "600.00"
     people = rows_of(get(client, carol, org_url(), scope=f"team:{north.pk}", export="account_managers"))
