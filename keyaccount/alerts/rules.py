@@ -7,10 +7,12 @@ and an alert closed by its account manager comes back only when the turn happens
 - band_drop: the band got worse, green → yellow, yellow → red or green → red (an unknown band on either
   side is no drop). Its key is the band reached, so a yellow alert still open does not stop the red one.
 - measure_below: a measure whose `alert_below` is set went from at or above it to below it, or is seen
-  below it for the first time (unknown before). Its key is the measure.
-- champion_left: the champion_left measure reports a champion who left that it did not report before.
+  below it for the first time (unknown before). Its key is the measure. champion_left and renewal_risk
+  are left to their own rules below, so one event raises one alert.
+- champion_left: the champion_left measure reports a champion who left (none remains) that it did not
+  report before.
 - renewal_ahead: the renewal_risk measure reports a contract whose end or notice deadline falls within
-  90 days with no renewal outcome, that it did not report before (or not within 90 days).
+  90 days with no renewal outcome, that it did not report so before (a new term counts anew).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from keyaccount.health.base import Band, MeasureKey, Scored, ScoredMeasure
 
 BAND_RANK = {Band.GREEN: 2, Band.YELLOW: 1, Band.RED: 0}
 RENEWAL_HORIZON_DAYS = 90
+# Measures watched by a rule of their own; measure_below leaves them to it, so one event raises one alert.
+OWN_RULES = {MeasureKey.CHAMPION_LEFT, MeasureKey.RENEWAL_RISK}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ def measures_below(previous: Scored | None, current: Scored, thresholds: Mapping
     """`thresholds`: measure key → alert_below, only for the measures that have one."""
     fired = []
     for key in sorted(thresholds):
+        if key in OWN_RULES:
+            continue
         limit = thresholds[key]
         now = _value(current, key)
         if now is None or now >= limit:
@@ -76,27 +82,19 @@ def measures_below(previous: Scored | None, current: Scored, thresholds: Mapping
 
 
 def left_champions(measure: ScoredMeasure | None) -> dict[str, dict[str, Any]]:
-    """The champions the champion_left measure reports as gone, by a stable id (contact id, else name).
+    """The champion the champion_left measure reports as gone (keyed by name and day left), if any.
 
-    Facts name them in `left` (a list of {contact_id, name, left_on}); a measure at 0 without that list
-    still means "a champion left and none remains", reported as one unnamed champion.
+    The measure (health/measures.py) is 100 while a champion is there; when none remains its facts name
+    the last one who left: {"champion", "left_on", "days_since_left", "window_days"}, with the value 0
+    within the window and 50 after it. A value of 0 without a name still means a champion left.
     """
-    if measure is None or measure.value is None:
+    if measure is None or measure.value is None or measure.value >= 100:
         return {}
     facts = measure.facts or {}
-    listed = facts.get("left") or facts.get("champions_left") or []
-    people: dict[str, dict[str, Any]] = {}
-    if isinstance(listed, list):
-        for item in listed:
-            if isinstance(item, Mapping):
-                ident = item.get("contact_id") or item.get("id") or item.get("name")
-                if ident is not None:
-                    people[str(ident)] = dict(item)
-            elif item:
-                people[str(item)] = {"name": str(item)}
-    if not people and measure.value == 0:
-        people["?"] = {}
-    return people
+    if facts.get("left_on"):
+        person = {k: facts[k] for k in ("champion", "left_on", "days_since_left") if k in facts}
+        return {f"{facts.get('champion', '')}|{facts['left_on']}": person}
+    return {"?": {}} if measure.value == 0 else {}
 
 
 def _as_date(value: Any) -> datetime.date | None:
@@ -109,33 +107,29 @@ def _as_date(value: Any) -> datetime.date | None:
 
 
 def renewals_ahead(measure: ScoredMeasure | None, on: datetime.date) -> dict[str, dict[str, Any]]:
-    """Contracts the renewal_risk measure reports as ending, or with a notice deadline, within 90 days of
-    `on` and without a renewal outcome; by contract id (else number).
+    """The contract the renewal_risk measure reports with its end or notice deadline within 90 days of
+    `on` and no renewal outcome, keyed by its number and term end.
 
-    Facts list them in `contracts` (each {contract_id, number, end_date, notice_deadline, days}) or
-    describe the nearest one at the top level with the same keys.
+    The measure's facts (health/measures.py) describe the riskiest contract: {"contract", "end_date",
+    "notice_deadline", "next", "days_left"}; a contract that already ended, was given notice or has an
+    outcome reports other keys and is not "ahead".
     """
     if measure is None or measure.value is None:
         return {}
     facts = measure.facts or {}
-    items = facts.get("contracts")
-    if not isinstance(items, list):
-        items = [facts] if any(k in facts for k in ("end_date", "notice_deadline", "days", "deadline")) else []
-    found: dict[str, dict[str, Any]] = {}
-    horizon = on + datetime.timedelta(days=RENEWAL_HORIZON_DAYS)
-    for item in items:
-        if not isinstance(item, Mapping) or item.get("outcome"):
-            continue
-        dates = [_as_date(item.get(k)) for k in ("end_date", "notice_deadline", "deadline")]
-        due = [d for d in dates if d is not None]
-        days = item.get("days")
-        within = any(on <= d <= horizon for d in due) or (
-            not due and isinstance(days, int) and 0 <= days <= RENEWAL_HORIZON_DAYS
-        )
-        if within:
-            ident = item.get("contract_id") or item.get("number") or item.get("contract") or "?"
-            found[str(ident)] = {k: v for k, v in item.items() if isinstance(v, str | int | float | bool) or v is None}
-    return found
+    if facts.get("outcome") or facts.get("notice_given_on") or facts.get("ended_days_ago") is not None:
+        return {}
+    days = facts.get("days_left")
+    if isinstance(days, int):
+        within = 0 <= days <= RENEWAL_HORIZON_DAYS
+    else:
+        horizon = on + datetime.timedelta(days=RENEWAL_HORIZON_DAYS)
+        dates = [_as_date(facts.get(k)) for k in ("notice_deadline", "end_date")]
+        within = any(d is not None and on <= d <= horizon for d in dates)
+    if not within:
+        return {}
+    keep = ("contract", "end_date", "notice_deadline", "next", "days_left")
+    return {f"{facts.get('contract', '?')}|{facts.get('end_date', '')}": {k: facts[k] for k in keep if k in facts}}
 
 
 def champion_left(previous: Scored | None, current: Scored) -> Trigger | None:

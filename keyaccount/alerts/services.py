@@ -386,20 +386,54 @@ def _tell(alert: Alert, account: Account) -> int:
     return len(people)
 
 
-@transaction.atomic
-def alerts_raise(*, account: Account, previous: Scored | None, current: Scored, as_of: datetime.date) -> list[Alert]:
-    """The alerts this recompute raises (none when their alert is still open), with their tasks and
-    notifications. Written by the system; called from the `health_recomputed` receiver."""
+def _fell(previous: Scored | None, current: Scored) -> set[str]:
+    """Measures that may have crossed a threshold: known now, and unknown or higher before."""
+    before = {m.key: m.value for m in previous.measures} if previous is not None else {}
+    return {
+        m.key
+        for m in current.measures
+        if m.value is not None and (before.get(m.key) is None or m.value < before[m.key])  # type: ignore[operator]
+    }
+
+
+def _thresholds(organization_id: int, candidates: set[str]) -> dict[str, int]:
     from keyaccount.health.models import HealthMeasure
 
-    thresholds = dict(
+    if not candidates - rules.OWN_RULES:
+        return {}
+    return dict(
         HealthMeasure.objects.filter(
-            organization_id=account.organization_id, enabled=True, alert_below__isnull=False
+            organization_id=organization_id, enabled=True, alert_below__isnull=False, key__in=sorted(candidates)
         ).values_list("key", "alert_below")
     )
+
+
+def alerts_raise(
+    *,
+    account: Account,
+    previous: Scored | None,
+    current: Scored,
+    as_of: datetime.date,
+    thresholds: dict[str, int] | None = None,
+) -> list[Alert]:
+    """The alerts this recompute raises (none when their alert is still open), with their tasks and
+    notifications. Written by the system; called from the `health_recomputed` receiver.
+
+    `thresholds` (measure key → alert_below) may come with the signal; otherwise they are read, and only
+    when a measure fell, so a recompute that changes nothing runs no query here.
+    """
+    if thresholds is None:
+        thresholds = _thresholds(account.organization_id, _fell(previous, current))
     triggers = rules.evaluate(previous, current, thresholds)
     if not triggers:
-        return []
+        return []  # the common case: no transaction, no query
+    return _raise(account, triggers, previous, current, as_of)
+
+
+@transaction.atomic
+def _raise(
+    account: Account, triggers: list[rules.Trigger], previous: Scored | None, current: Scored, as_of: datetime.date
+) -> list[Alert]:
     open_now = set(Alert.objects.filter(account=account, status=AlertStatus.OPEN).values_list("rule", "key"))
     triggers = [t for t in triggers if (t.rule, t.key) not in open_now]
     if not triggers:
@@ -427,7 +461,7 @@ def on_health_recomputed(
     sender: Any, *, account: Account, previous: Scored | None, current: Scored, as_of: Any, **kwargs: Any
 ) -> None:
     """The receiver of `health_recomputed` (connected in AlertsConfig.ready)."""
-    alerts_raise(account=account, previous=previous, current=current, as_of=as_of)
+    alerts_raise(account=account, previous=previous, current=current, as_of=as_of, thresholds=kwargs.get("thresholds"))
 
 
 # --- closing -----------------------------------------------------------------------------------------

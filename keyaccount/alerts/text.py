@@ -45,22 +45,26 @@ def describe(rule: str, key: str, facts: dict[str, Any]) -> str:
         values["before"] = facts["previous_value"]
         return _("%(measure)s fell from %(before)s to %(value)s, below the alert threshold of %(limit)s.") % values
     if rule == AlertRule.CHAMPION_LEFT:
-        names = [str(c.get("name")) for c in facts.get("champions", []) if isinstance(c, dict) and c.get("name")]
-        if names:
-            return _("The champion left: %(names)s.") % {"names": ", ".join(names)}
+        names = [str(c["champion"]) for c in facts.get("champions", []) if isinstance(c, dict) and c.get("champion")]
+        left_on = [str(c["left_on"]) for c in facts.get("champions", []) if isinstance(c, dict) and c.get("left_on")]
+        if names and left_on:
+            return _("The champion %(name)s left on %(day)s and no other champion remains.") % {
+                "name": ", ".join(names),
+                "day": ", ".join(left_on),
+            }
         return _("A champion left and no other champion remains.")
     if rule == AlertRule.RENEWAL_AHEAD:
         parts = []
         for c in facts.get("contracts", []):
             if not isinstance(c, dict):
                 continue
-            values = {
-                "contract": c.get("number") or c.get("contract") or c.get("contract_id") or "?",
-                "end": c.get("end_date") or "?",
-                "deadline": c.get("notice_deadline") or c.get("deadline"),
-            }
-            if values["deadline"]:
-                parts.append(_("contract %(contract)s ends on %(end)s, notice deadline %(deadline)s") % values)
+            values = {"contract": c.get("contract") or "?", "end": c.get("end_date") or "?", "days": c.get("days_left")}
+            if c.get("next") == "notice" and c.get("notice_deadline"):
+                values["deadline"] = c["notice_deadline"]
+                parts.append(
+                    _("contract %(contract)s ends on %(end)s; the notice deadline %(deadline)s is %(days)s days away")
+                    % values
+                )
             else:
                 parts.append(_("contract %(contract)s ends on %(end)s") % values)
         if parts:

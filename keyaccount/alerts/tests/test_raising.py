@@ -90,16 +90,32 @@ def test_a_measure_that_is_switched_off_raises_nothing(org, acme):
 
 
 def test_champion_left_and_renewal_ahead_raise_their_alerts(acme):
-    left = {"left": [{"contact_id": 9, "name": "Anna Petrova", "left_on": "2026-02-25"}]}
-    renewal = {"number": "C-2026-01", "end_date": "2026-05-31", "notice_deadline": "2026-05-01"}
+    left = {"champion": "Anna Petrova", "left_on": "2026-02-25", "days_since_left": 4, "window_days": 90}
+    renewal = {
+        "contract": "C-2026-01",
+        "end_date": "2026-05-31",
+        "notice_deadline": "2026-05-01",
+        "next": "notice",
+        "days_left": 61,
+    }
 
     alerts = recompute(
         acme,
         health("green", 80, champion_left=100, renewal_risk=100),
-        health("green", 72, champion_left=(0, left), renewal_risk=(45, renewal)),
+        health("green", 72, champion_left=(0, left), renewal_risk=(68, renewal)),
     )
 
     assert [(a.rule, a.key) for a in alerts] == [("champion_left", "champion_left"), ("renewal_ahead", "renewal_risk")]
+    tasks = {a.rule: list(a.alert_tasks.order_by("position").values_list("task__title", flat=True)) for a in alerts}
+    assert tasks["renewal_ahead"][0] == "Prepare the renewal offer"
+    assert tasks["champion_left"][0] == "Find out who takes over from the champion"
+    assert alerts[0].alert_tasks.first().task.description == (
+        "The champion Anna Petrova left on 2026-02-25 and no other champion remains."
+    )
+    assert alerts[1].alert_tasks.first().task.description == (
+        "Renewal ahead with no outcome yet: contract C-2026-01 ends on 2026-05-31; "
+        "the notice deadline 2026-05-01 is 61 days away."
+    )
 
 
 def test_raising_sets_the_playbooks_tasks_for_the_account_owner(alice, acme):
@@ -211,3 +227,28 @@ def test_the_account_manager_closes_an_alert_with_an_outcome(alice, acme, outcom
     alert.refresh_from_db()
     assert (alert.status, alert.outcome, alert.closed_by) == ("closed", outcome, alice)
     assert alert.closed_at is not None
+
+
+def test_a_recompute_where_nothing_fell_runs_no_query(acme, django_assert_num_queries):
+    before = health("yellow", 60, contact_recency=50, overdue_work=70)
+    same = health("yellow", 60, contact_recency=50, overdue_work=75)
+
+    with django_assert_num_queries(0):
+        assert alerts_raise(account=acme, previous=before, current=same, as_of=MARCH_1) == []
+
+
+def test_a_recompute_where_a_measure_fell_above_its_threshold_reads_the_thresholds_once(
+    org, acme, django_assert_num_queries
+):
+    HealthMeasure.objects.create(organization=org, key="contact_recency", alert_below=40)
+
+    with django_assert_num_queries(1):
+        assert (
+            alerts_raise(
+                account=acme,
+                previous=health("green", 80, contact_recency=90),
+                current=health("green", 78, contact_recency=60),
+                as_of=MARCH_1,
+            )
+            == []
+        )

@@ -1,0 +1,39 @@
+"""Two recomputes of the same account at the same moment (PostgreSQL): one alert, one set of tasks,
+one set of default playbooks."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from keyaccount.accounts.models import Account
+from keyaccount.alerts.models import Alert, AlertTask, Playbook, PlaybookSeed
+from keyaccount.alerts.tests.helpers import MARCH_1, health
+from keyaccount.core.tests.concurrency import POSTGRES_ONLY, at_the_same_moment
+from keyaccount.health.signals import health_recomputed
+from keyaccount.notifications.models import Notification
+
+pytestmark = POSTGRES_ONLY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_at_once_raise_one_alert(alice, carol, acme):
+    def recompute():
+        with transaction.atomic():
+            account = Account.objects.select_related("owner").get(pk=acme.pk)
+            health_recomputed.send(
+                sender=None, account=account, previous=health("green", 78), current=health("red", 32), as_of=MARCH_1
+            )
+        return Alert.objects.filter(account=acme).count()
+
+    at_the_same_moment(recompute, recompute, recompute)
+
+    # (The tasks it sets make health recompute the account after the commit, which may raise other
+    # rules of its own; only the band drop is raced here.)
+    (alert,) = Alert.objects.filter(account=acme, rule="band_drop", key="red")
+    assert alert.status == "open"
+    assert AlertTask.objects.filter(alert=alert).count() == 3
+    assert PlaybookSeed.objects.count() == 1
+    assert Playbook.objects.count() == 5
+    told = Notification.objects.filter(kind="health_alert", subject_id=str(alert.pk))
+    assert sorted(told.values_list("recipient__name", flat=True)) == ["Alice", "Carol"]
