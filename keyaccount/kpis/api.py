@@ -98,7 +98,8 @@ class KpiView(APIView):
             OpenApiParameter(
                 "scope",
                 OpenApiTypes.STR,
-                description='"organization" (default), "am:<user id>" or "account:<id>".',
+                description='"organization" (default), "team:<team id>" (heads and admins), "am:<user id>" '
+                'or "account:<id>".',
             ),
             OpenApiParameter("period_start", OpenApiTypes.DATE, required=True, description="First day, included."),
             OpenApiParameter("period_end", OpenApiTypes.DATE, required=True, description="Last day, included."),
