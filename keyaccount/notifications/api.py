@@ -282,6 +282,18 @@ class DayMoneySerializer(serializers.Serializer):
     overdue_total = AmountSerializer(many=True, help_text=_("Overdue receivables per currency."))
 
 
+class DayAlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    account = RefSerializer()
+    owner = PersonRefSerializer(source="account.owner", allow_null=True)
+    rule = serializers.CharField()
+    key = serializers.CharField()
+    band = serializers.CharField(help_text=_("The account's band when the alert was raised."))
+    score = serializers.IntegerField(allow_null=True)
+    raised_on = serializers.DateField()
+    message = serializers.CharField(help_text=_("What happened, in plain words."))
+
+
 class DaySerializer(serializers.Serializer):
     date = serializers.DateField(help_text=_("Today, in the person's time zone."))
     role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
@@ -293,6 +305,14 @@ class DaySerializer(serializers.Serializer):
     meetings = DayMeetingSerializer(many=True, help_text=_("Today's planned meetings and calls."))
     team = TeamRowSerializer(
         many=True, allow_null=True, help_text=_("For heads and admins: per account manager and specialist.")
+    )
+    alerts = DayAlertSerializer(
+        many=True,
+        allow_null=True,
+        help_text=_(
+            "Open health alerts, red first: of an account manager's accounts, of the organization for heads and "
+            "admins; null for other roles."
+        ),
     )
     money = DayMoneySerializer(
         allow_null=True,

@@ -6,6 +6,7 @@ today's planned meetings and calls, and the money to see to (`keyaccount.billing
 issue, overdue invoices, acts to chase and renewals due. A specialist gets their tasks. A head or admin
 gets the team: per account manager and per specialist, their accounts, open and overdue tasks and
 untriaged requests, and the overdue receivables of the organization and of each account manager.
+Account managers, heads and admins also get the open health alerts (`keyaccount.alerts.day`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from keyaccount.accounts.models import Account
+from keyaccount.alerts.day import alerts_day_for
 from keyaccount.billing.day import DayMoney, money_day_for
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.core.permissions import (
@@ -31,6 +33,7 @@ from keyaccount.tenancy.models import Role, User
 from keyaccount.work.models import OPEN_TASK_STATUSES, PRIORITY_RANK, Request, RequestStatus, Task
 
 if TYPE_CHECKING:
+    from keyaccount.alerts.models import Alert
     from keyaccount.billing.summary import Amount
     from keyaccount.contacts.models import Contact
 
@@ -70,6 +73,8 @@ class Day:
     meetings: list[Interaction] = field(default_factory=list)
     team: list[TeamRow] | None = None
     money: DayMoney | None = None
+    # Open health alerts, red first; None for roles whose day has no alerts section.
+    alerts: list[Alert] | None = None
 
     @property
     def shows_assignee(self) -> bool:
@@ -79,7 +84,13 @@ class Day:
     @property
     def is_empty(self) -> bool:
         lists = (self.overdue_tasks, self.today_tasks, self.upcoming_tasks, self.contacts_due, self.requests)
-        return not any(lists) and not self.meetings and not self.team and not (self.money and not self.money.is_empty)
+        return (
+            not any(lists)
+            and not self.meetings
+            and not self.team
+            and not self.alerts
+            and not (self.money and not self.money.is_empty)
+        )
 
 
 def _zone(actor: User) -> datetime.tzinfo:
@@ -220,6 +231,7 @@ def day_for(actor: User, now: datetime.datetime | None = None) -> Day:
     if role in ORG_WIDE:
         day.team = team_of(actor, now)
     day.money = money_day_for(actor, today)
+    day.alerts = alerts_day_for(actor)
     if day.team and day.money is not None:
         for row in day.team:
             if row.role == Role.ACCOUNT_MANAGER:

@@ -176,6 +176,7 @@ def test_my_day_for_an_account_manager(as_alice, alice, sam, acme):
         "meetings",
         "team",
         "money",
+        "alerts",
     }
 
 
