@@ -224,6 +224,7 @@ def explanation(account: Account, as_of: datetime.date | None = None) -> Explana
             "label": label_of(m["key"]),
             "value": m.get("value"),
             "weight": Decimal(m.get("weight") or 0),
+            "weight_percent": (Decimal(m.get("weight") or 0) * 100).quantize(Decimal("0.1")),
             "contribution": Decimal(m.get("contribution") or 0),
             "description": _describe(m["key"], m.get("value"), m.get("facts") or {}),
             "facts": m.get("facts") or {},

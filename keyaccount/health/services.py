@@ -350,26 +350,33 @@ def backfill_days(start: datetime.date, end: datetime.date) -> list[datetime.dat
 
 
 def backfill(organization: Organization | int, start: datetime.date, end: datetime.date) -> int:
-    """Snapshots of every scored account for each day of `backfill_days(start, end)`, computed as of
-    that day; today (when `end` is today) is a full recompute (current score, signal). Returns the
-    number of snapshots written. Accounts scored are those in a scored status now."""
+    """Snapshots for each day of `backfill_days(start, end)`, each computed as of that day; the last day
+    (`end`, usually today) is a full recompute (current score, alerts). Past days cover every account
+    of the organization — one churned since still has its history before it left, which the backtest
+    needs — except that a day on which such an account had no known measure is not stored. Returns
+    the number of snapshots written."""
     if end < start:
         raise ValidationError({"end": _("The period cannot end before it starts.")})
     organization = _organization(organization)
-    today = timezone.localdate()
-    model = model_for(organization)
-    measures = measures_of(organization.pk)
-    accounts = _accounts(organization.pk, None)
-    written = 0
-    for day in backfill_days(start, min(end, today)):
-        if day == today:
-            written += len(recompute(organization, as_of=today))
-            continue
-        with paused(), transaction.atomic():
-            for batch in _chunks(accounts, BATCH):
-                scored = _score_batch(organization, batch, day, model, measures)
-                _upsert_snapshots(organization.pk, scored)
-                written += len(scored)
+    with paused():
+        model = model_for(organization)
+        measures = measures_of(organization.pk)
+        accounts = list(Account.objects.filter(organization_id=organization.pk).order_by("pk"))
+        scored_now = {a.pk for a in accounts if a.status in SCORED_STATUSES}
+        written = 0
+        for day in backfill_days(start, end):
+            if day == end:
+                written += len(_recompute(organization, None, end))
+                continue
+            with transaction.atomic():
+                for batch in _chunks(accounts, BATCH):
+                    scored = [
+                        s
+                        for s in _score_batch(organization, batch, day, model, measures)
+                        if s.score is not None or s.account_id in scored_now
+                    ]
+                    _upsert_snapshots(organization.pk, scored)
+                    written += len(scored)
     return written
 
 

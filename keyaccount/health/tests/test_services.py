@@ -13,7 +13,7 @@ from keyaccount.comms.models import Interaction
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory
 from keyaccount.health import services
-from keyaccount.health.base import Band, MeasureKey
+from keyaccount.health.base import Band, MeasureKey, MeasureValue
 from keyaccount.health.measures import DEFAULTS
 from keyaccount.health.models import HealthMeasure, HealthModel, HealthScore, HealthSnapshot, ManualAssessment
 from keyaccount.health.signals import health_recomputed
@@ -358,3 +358,51 @@ def test_the_daily_job_is_on_the_schedule():
 
     assert PERIODIC_JOBS["daily_health"].task_path == "keyaccount.health.tasks.run_daily_health"
     PERIODIC_JOBS["daily_health"].task  # noqa: B018 - it imports
+
+
+def test_backfill_keeps_the_history_of_an_account_churned_since_but_not_its_empty_days(
+    org, acme, fixed_values, today, monkeypatch
+):
+    gone = AccountFactory(organization=org, status=AccountStatus.CHURNED)
+    real = fixed_values.__call__
+
+    def churned_in_march(organization, accounts, as_of, params):
+        values = real(organization, accounts, as_of, params)
+        if as_of < datetime.date(2026, 3, 1):
+            values[gone.pk] = {"satisfaction": MeasureValue("satisfaction", 20)}
+        return values
+
+    monkeypatch.setattr("keyaccount.health.measures.measure_values", churned_in_march)
+
+    services.backfill(org, datetime.date(2026, 1, 1), TODAY)
+
+    gone_days = list(HealthSnapshot.objects.filter(account=gone).values_list("on", flat=True).order_by("on"))
+    assert gone_days == [datetime.date(2026, 1, 31), *(datetime.date(2026, 2, d) for d in range(25, 29))]
+    assert not HealthScore.objects.filter(account=gone).exists()
+
+
+def test_the_backfill_command_goes_back_the_months_asked(org, acme, fixed_values, today):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("health_backfill", "--organization", "demo-agency", "--months", "2", stdout=out)
+
+    days = services.backfill_days(datetime.date(2026, 1, 31), TODAY)
+    assert sorted(HealthSnapshot.objects.values_list("on", flat=True)) == days
+    assert out.getvalue().startswith(f"{len(days)} snapshots written")
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2026, 3, 31), 1, datetime.date(2026, 2, 28)),
+        (datetime.date(2026, 3, 31), 12, datetime.date(2025, 3, 31)),
+        (datetime.date(2026, 1, 15), 1, datetime.date(2025, 12, 15)),
+    ],
+)
+def test_months_back_keeps_the_day_or_the_months_last(day, months, expected):
+    from keyaccount.health.management.commands.health_backfill import months_back
+
+    assert months_back(day, months) == expected

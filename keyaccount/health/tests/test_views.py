@@ -78,7 +78,7 @@ def test_an_accounts_health_page_explains_the_score(org, alice, acme, fixed_valu
     assert response.context["health"].score == 66
     body = response.content.decode()
     assert 'data-band="yellow"' in body
-    assert "Latest CSAT and NPS" in body and "60 %" in body  # overdue receivables' weight
+    assert "Latest CSAT and NPS" in body and "60.0 %" in body  # overdue receivables' weight
 
 
 @pytest.mark.parametrize("person", ["bob", "sam", "clint", "mallory"])
