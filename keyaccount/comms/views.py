@@ -96,7 +96,7 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"filter": filterset, "page": page, "mine": query["mine"] == "true"}
     if wants_partial(request):
         return vary_on_htmx(render(request, "comms/_interaction_table.html", context))
-    checkbox_choices(filterset.form, "kind", "state")
+    checkbox_choices(filterset.form, "kind", "state", "feedback")
     filterset.form.fields["account"].empty_label = _("Any account")
     filterset.form.fields["contact"].empty_label = _("Anyone")
     context["can_log"] = can(actor, "log_interactions")

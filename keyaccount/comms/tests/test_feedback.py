@@ -119,3 +119,12 @@ def test_the_api_completes_a_planned_meeting_with_a_complaint(api, alice, acme):
     response = api.post(f"/api/v1/interactions/{planned.pk}/complete/", {"feedback": "complaint"}, format="json")
     assert response.status_code == 200
     assert response.data["feedback"] == "complaint"
+
+
+def test_the_interaction_list_filters_by_feedback_with_checkboxes(client, alice, acme):
+    complaint = interaction_log(actor=alice, account=acme, kind="call", occurred_at=YESTERDAY, feedback="complaint")
+    interaction_log(actor=alice, account=acme, kind="call", occurred_at=YESTERDAY)
+    client.force_login(alice)
+    response = client.get(reverse("comms:interaction_list"), {"feedback": "complaint", "mine": "false"})
+    assert 'type="checkbox" name="feedback" value="complaint"' in response.content.decode()
+    assert [i.pk for i in response.context["page"].object_list] == [complaint.pk]
