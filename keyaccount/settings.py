@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "RejectReasonEnum": "keyaccount.work.models.RejectReason",
         "InteractionKindEnum": "keyaccount.comms.models.InteractionKind",
         "NotificationKindEnum": "keyaccount.notifications.models.NotificationKind",
+        "SurveyKindEnum": "keyaccount.surveys.models.SurveyKind",
     },
 }
 
