@@ -252,3 +252,39 @@ def test_a_recompute_where_a_measure_fell_above_its_threshold_reads_the_threshol
             )
             == []
         )
+
+
+def test_a_real_recompute_that_turns_an_account_red_raises_the_band_drop(org, alice, carol, acme):
+    from django.utils import timezone
+
+    from keyaccount.health import services as health_services
+    from keyaccount.health.models import HealthScore, ManualAssessment
+
+    today = timezone.localdate()
+    acme.status = "active"  # scored accounts only
+    acme.save()
+    yesterday = today - datetime.timedelta(days=1)
+    # Only the account manager's assessment counts (a new account counts as freshly contacted).
+    HealthMeasure.objects.create(organization=org, key="contact_recency", enabled=False)
+    HealthScore.objects.create(organization=org, account=acme, on=yesterday, score=80, band="green")
+    ManualAssessment.objects.create(
+        organization=org,
+        account=acme,
+        value=20,
+        comment="The client is looking at other agencies",
+        expires_on=today + datetime.timedelta(days=30),
+        author=alice,
+    )
+
+    health_services.recompute(org, [acme.pk], today)
+
+    alert = Alert.objects.get(account=acme, rule="band_drop")
+    assert (alert.key, alert.previous_band, alert.previous_score, alert.band, alert.score) == (
+        "red",
+        "green",
+        80,
+        "red",
+        20,
+    )
+    assert alert.alert_tasks.count() == 3
+    assert Notification.objects.filter(kind="health_alert", subject_id=str(alert.pk)).count() == 2
