@@ -265,6 +265,10 @@ SPECTACULAR_SETTINGS = {
         "InteractionKindEnum": "keyaccount.comms.models.InteractionKind",
         "NotificationKindEnum": "keyaccount.notifications.models.NotificationKind",
         "SurveyKindEnum": "keyaccount.surveys.models.SurveyKind",
+        "HealthBandEnum": "keyaccount.health.base.Band",
+        "PlaybookBandEnum": "keyaccount.alerts.models.PlaybookBand",
+        "AlertOutcomeEnum": "keyaccount.alerts.models.AlertOutcome",
+        "RenewalOutcomeEnum": "keyaccount.billing.models.RenewalOutcome",
     },
 }
 

@@ -29,7 +29,7 @@ from keyaccount.core.api import (
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
-from keyaccount.core.permissions import membership_of
+from keyaccount.core.permissions import can, membership_of
 from keyaccount.tenancy.models import User
 
 API_PATHS: list[Any] = []
@@ -44,7 +44,7 @@ class AlertCapability(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         action_name = "update" if view.action == "partial_update" else view.action
         capability = getattr(view, "capabilities", {}).get(action_name)
-        return capability is None or selectors.may(request.user, capability)
+        return capability is None or can(request.user, capability)
 
 
 # --- alerts ------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class PlaybookViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = membership_of(request.user)
-        if membership is not None and selectors.may(request.user, "manage_playbooks"):
+        if membership is not None and can(request.user, "manage_playbooks"):
             services.playbook_ensure_defaults(membership.organization_id)
         return super().list(request, *args, **kwargs)
 

@@ -13,25 +13,13 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from keyaccount.alerts.models import Alert, AlertStatus, AlertTask, Playbook, PlaybookStep
-from keyaccount.core.permissions import membership_of, visible_accounts_q
+from keyaccount.core.permissions import can, membership_of, visible_accounts_q
 from keyaccount.tenancy.models import Role
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
 
-# Who may do what with alerts (kept here until core/permissions.py gets these capabilities).
-ALERT_READERS = {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT}
-ALERT_CLOSERS = {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER}
-PLAYBOOK_EDITORS = {Role.ADMIN, Role.HEAD}
-ALERT_CAPABILITIES = {"see_alerts": ALERT_READERS, "close_alerts": ALERT_CLOSERS, "manage_playbooks": PLAYBOOK_EDITORS}
-
 OPEN_FIRST = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-
-
-def may(actor: User | None, capability: str) -> bool:
-    """The actor's role allows `capability` (see_alerts, close_alerts, manage_playbooks)."""
-    membership = membership_of(actor)
-    return membership is not None and membership.role in ALERT_CAPABILITIES[capability]
 
 
 def _tasks() -> Prefetch:
@@ -44,7 +32,7 @@ def _tasks() -> Prefetch:
 def alerts_visible_to(actor: User | None) -> QuerySet[Alert]:
     """Alerts the actor may see, open first then the newest, with the account, its owner, who closed it
     and the playbook's tasks, in a constant number of queries."""
-    if not may(actor, "see_alerts"):
+    if not can(actor, "see_alerts"):
         return Alert.objects.none()
     return (
         Alert.objects.filter(visible_accounts_q(actor, "account__"))
@@ -80,7 +68,7 @@ def open_alerts_of_day(actor: User | None, limit: int = 50) -> list[Alert] | Non
 
 def playbooks_visible_to(actor: User | None) -> QuerySet[Playbook]:
     """The organization's playbooks with their steps (and each step's assignee), by rule and band."""
-    if not may(actor, "see_alerts"):
+    if not can(actor, "see_alerts"):
         return Playbook.objects.none()
     membership = membership_of(actor)
     assert membership is not None

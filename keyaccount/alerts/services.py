@@ -32,11 +32,11 @@ from keyaccount.alerts.models import (
     PlaybookSeed,
     PlaybookStep,
 )
-from keyaccount.alerts.selectors import alerts_visible_to, may, playbook_for
+from keyaccount.alerts.selectors import alerts_visible_to, playbook_for
 from keyaccount.alerts.text import describe
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import membership_of
+from keyaccount.core.permissions import can, membership_of
 from keyaccount.core.services import claim_version, full_clean
 from keyaccount.health.base import Band
 from keyaccount.tenancy.models import Membership, Role
@@ -130,7 +130,7 @@ def playbook_ensure_defaults(organization_id: int, language: str | None = None) 
 
 def _require_editor(actor: User) -> Membership:
     membership = membership_of(actor)
-    if membership is None or not may(actor, "manage_playbooks"):
+    if membership is None or not can(actor, "manage_playbooks"):
         raise PermissionDenied(_("Only admins and heads change playbooks."))
     return membership
 
@@ -471,7 +471,7 @@ def on_health_recomputed(
 def alert_close(*, actor: User, alert: Alert, outcome: str, note: str = "") -> Alert:
     """The account manager or a head closes an alert with how it ended; the rule may raise it again later.
     Its tasks stay as they are. Closing an alert already closed is refused."""
-    if not may(actor, "close_alerts"):
+    if not can(actor, "close_alerts"):
         raise PermissionDenied(_("Only the account manager or a head closes an alert."))
     if not alerts_visible_to(actor).filter(pk=alert.pk).exists():
         raise PermissionDenied(_("You cannot close this alert."))

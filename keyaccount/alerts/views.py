@@ -17,7 +17,7 @@ from keyaccount.alerts import selectors, services
 from keyaccount.alerts.filtersets import AlertFilterSet
 from keyaccount.alerts.forms import AlertCloseForm, PlaybookForm, StepFormSet, steps_of
 from keyaccount.alerts.text import describe
-from keyaccount.core.permissions import membership_of
+from keyaccount.core.permissions import can, membership_of
 from keyaccount.core.web import member_required, run_service, vary_on_htmx, wants_partial
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def _require(actor: User, capability: str) -> None:
-    if not selectors.may(actor, capability):
+    if not can(actor, capability):
         raise PermissionDenied(_("Your role does not allow this."))
 
 
@@ -67,7 +67,7 @@ def _detail(request: HttpRequest, alert: Alert, form: AlertCloseForm, status: in
         **_row(alert),
         "tasks": [link.task for link in alert.alert_tasks.all()],
         "form": form,
-        "may_close": alert.is_open and selectors.may(actor, "close_alerts"),  # type: ignore[arg-type]
+        "may_close": alert.is_open and can(actor, "close_alerts"),  # type: ignore[arg-type]
     }
     return render(request, "alerts/detail.html", context, status=status)
 
@@ -103,7 +103,7 @@ def playbook_list(request: HttpRequest) -> HttpResponse:
     """The organization's playbooks with their steps; the first visit of an admin or head creates the defaults."""
     actor: User = request.user  # type: ignore[assignment]
     _require(actor, "see_alerts")
-    may_edit = selectors.may(actor, "manage_playbooks")
+    may_edit = can(actor, "manage_playbooks")
     if may_edit:
         membership = membership_of(actor)
         assert membership is not None

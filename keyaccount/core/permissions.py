@@ -56,6 +56,11 @@ CAPABILITIES: dict[str, set[str]] = {
     "see_health": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SALES},
     "assess_health": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
     "manage_health_model": {Role.ADMIN, Role.HEAD},
+    # Health alerts: the account's team reads them, the account manager or a head closes them, heads and
+    # admins edit the playbooks.
+    "see_alerts": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER, Role.ASSISTANT},
+    "close_alerts": {Role.ADMIN, Role.HEAD, Role.ACCOUNT_MANAGER},
+    "manage_playbooks": {Role.ADMIN, Role.HEAD},
 }
 
 

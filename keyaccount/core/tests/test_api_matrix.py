@@ -600,6 +600,11 @@ def test_read_all_marks_only_the_callers_notifications(world):
     client = APIClient()
     client.force_authenticate(world.carol)
 
-    assert client.post("/api/v1/notifications/read-all/").data == {"marked": 0}
+    # carol's own: the red health alert on acme tells the heads.
+    own = Notification.objects.filter(recipient=world.carol, read_at__isnull=True).count()
+    assert own == 1
+
+    assert client.post("/api/v1/notifications/read-all/").data == {"marked": own}
+    assert not Notification.objects.filter(recipient=world.carol, read_at__isnull=True).exists()
     assert Notification.objects.get(pk=world.note.pk).read_at is None
     assert APIClient().post("/api/v1/notifications/read-all/").status_code == 401

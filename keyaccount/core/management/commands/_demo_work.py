@@ -8,6 +8,7 @@ today, hour, minute) in the organization's zone, so the same seed gives the same
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import zoneinfo
@@ -54,6 +55,8 @@ from keyaccount.work.services import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from keyaccount.accounts.models import Account
     from keyaccount.core.management.commands.seed_demo import AccountPlan, ContactPlan
     from keyaccount.tenancy.models import Organization, User
@@ -758,19 +761,12 @@ class WorkWriter:
         return due
 
     def write(self) -> None:
-        # Three months of history would otherwise mail every "task assigned to you" the moment the worker
-        # starts: email is off while the demo is written, and back to each person's choice after.
-        people = list(self.users.values())
-        choices = {u.pk: notification_preferences_of(u) for u in people}
-        for u in people:
-            notification_preferences_set(actor=u, email=dict.fromkeys(choices[u.pk], False))
-        services = {s.name: s for s in service_catalogue_ensure_defaults(self.organization)}
-        for plan in self.plans:
-            self.write_account(plan, self.work[plan.index], services)
-        self.backdate()
-        self.settle_notifications()
-        for u in people:
-            notification_preferences_set(actor=u, email=choices[u.pk])
+        with no_email(self.users.values()):
+            services = {s.name: s for s in service_catalogue_ensure_defaults(self.organization)}
+            for plan in self.plans:
+                self.write_account(plan, self.work[plan.index], services)
+            self.backdate()
+            self.settle_notifications()
 
     def settle_notifications(self) -> None:
         """People have read what they were told about before yesterday; the last day's news is still unread."""
@@ -958,6 +954,21 @@ class WorkWriter:
         Notification.objects.filter(
             organization_id=self.organization.pk, kind=NotificationKind.TASK_ASSIGNED, subject_type="work.task"
         ).update(created_at=Subquery(task_created))
+
+
+@contextlib.contextmanager
+def no_email(users: Iterable[User]) -> Iterator[None]:
+    """Months of history would otherwise mail every "task assigned to you" or health alert the moment the
+    worker starts: email is off while the demo is written, and back to each person's choice after."""
+    people = list(users)
+    choices = {u.pk: notification_preferences_of(u) for u in people}
+    for u in people:
+        notification_preferences_set(actor=u, email=dict.fromkeys(choices[u.pk], False))
+    try:
+        yield
+    finally:
+        for u in people:
+            notification_preferences_set(actor=u, email=choices[u.pk])
 
 
 def _spread(start: datetime.datetime, end: datetime.datetime, n: int) -> list[datetime.datetime]:

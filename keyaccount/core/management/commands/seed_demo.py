@@ -16,6 +16,7 @@ import datetime
 import math
 import random
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from keyaccount.accounts.models import Account, AccountStatus, OnboardingItem, Tag, TeamRole, Tier
+from keyaccount.accounts.models import Account, AccountStatus, AccountStatusChange, OnboardingItem, Tag, TeamRole, Tier
 from keyaccount.accounts.services import (
     account_change_status,
     account_create,
@@ -38,10 +39,16 @@ from keyaccount.accounts.services import (
     tag_create,
     team_member_add,
 )
+from keyaccount.alerts import demo as alerts_demo
+from keyaccount.contacts.models import Contact
 from keyaccount.contacts.services import contact_create, contact_role_add
 from keyaccount.core.management.commands import _demo_data as d
 from keyaccount.core.management.commands._demo_money import MoneyPlan, MoneyWriter, plan_money
-from keyaccount.core.management.commands._demo_work import AccountWork, WorkPlanner, WorkWriter
+from keyaccount.core.management.commands._demo_work import AccountWork, WorkPlanner, WorkWriter, no_email
+from keyaccount.dashboards import demo as dashboards_demo
+from keyaccount.health import demo as health_demo
+from keyaccount.health import services as health_services
+from keyaccount.surveys import demo as surveys_demo
 from keyaccount.tenancy.models import Membership, Organization, Role, User
 from keyaccount.tenancy.services import member_create, organization_create
 
@@ -621,8 +628,9 @@ class Planner:
 class Writer:
     """Writes a plan through the services, acting as the people who would do each thing."""
 
-    def __init__(self, plan: OrganizationPlan, name: str, password: str, today: datetime.date) -> None:
+    def __init__(self, plan: OrganizationPlan, name: str, password: str, today: datetime.date, seed: int = 0) -> None:
         self.plan = plan
+        self.seed = seed
         self.name = name
         self.password = password
         self.today = today
@@ -630,11 +638,26 @@ class Writer:
         self.accounts: dict[int, Account] = {}
         self.contacts: dict[tuple[int, str], Any] = {}
         self.money_counts: dict[str, int] = {}
+        self.health_counts: dict[str, int] = {}
 
     def user(self, prefix: str, n: int | None) -> User | None:
         return None if n is None else self.users[f"{prefix}{n}"]
 
     def write(self) -> Organization:
+        # Health is computed once at the end, over the whole history, not after every record written.
+        with health_services.paused():
+            org = self.write_records()
+        rng = random.Random(f"{self.seed}-satisfaction")
+        with no_email(self.users.values()):
+            self.health_counts = {
+                **dashboards_demo.seed(org, rng),
+                **surveys_demo.seed(org, rng, self.today),
+                **health_demo.seed(org, self.today),
+                **alerts_demo.seed(org, rng, self.today),
+            }
+        return org
+
+    def write_records(self) -> Organization:
         org = organization_create(name=self.name, slug=organization_slug(self.name))
         password_hash = make_password(self.password)
         admin: User | None = None
@@ -668,7 +691,44 @@ class Writer:
             org, self.users, self.accounts, self.contacts, self.plan.accounts, self.plan.work, self.today
         ).write()
         self.money_counts = MoneyWriter(org, self.users, self.accounts, self.plan.accounts, self.plan.money).write()
+        self.date_history(org)
         return org
+
+    def date_history(self, org: Organization) -> None:
+        """Give accounts, their people and their lifecycle the dates they would have had: each account from
+        the day its first contract was signed, its status changes spread over its life (a churned account
+        leaves the day after its last contract ended), so KPIs and the health history have a past."""
+        tz = zoneinfo.ZoneInfo(org.timezone)
+        rng = random.Random(f"{self.seed}-history")
+
+        def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+            return datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+
+        last_end: dict[int, datetime.date] = {}
+        for contract in self.plan.money.contracts:
+            if contract.end is not None:
+                last_end[contract.account] = max(last_end.get(contract.account, contract.end), contract.end)
+        for plan in self.plan.accounts:
+            account = self.accounts[plan.index]
+            since = min(plan.signed_on or self.today, self.today)
+            Account.objects.filter(pk=account.pk).update(created_at=at(since, 9))
+            Contact.objects.filter(account=account, created_at__gt=at(since, 9)).update(created_at=at(since, 9))
+            changes = list(AccountStatusChange.objects.filter(account=account).order_by("created_at", "pk"))
+            if not changes:
+                continue
+            if plan.status == AccountStatus.CHURNED:
+                final = min(last_end.get(plan.index, self.today - datetime.timedelta(days=60)), self.today)
+                final += datetime.timedelta(days=1)
+            else:
+                final = self.today - datetime.timedelta(days=rng.randint(15, 75))
+            active_on = min(since + datetime.timedelta(days=30), final)
+            # The first change makes the account active a month after signing; the last one (at risk,
+            # paused or churned) falls on `final`; one in between (at risk before churning) a month earlier.
+            days = [active_on]
+            for i in range(1, len(changes)):
+                days.append(max(final - datetime.timedelta(days=30 * (len(changes) - 1 - i)), days[-1]))
+            for change, day in zip(changes, days, strict=True):
+                AccountStatusChange.objects.filter(pk=change.pk).update(created_at=at(max(day, since)))
 
     def write_account(self, plan: AccountPlan, tags: dict[str, Tag]) -> None:
         am = self.users[f"am{plan.am}"]
@@ -814,7 +874,7 @@ class Command(BaseCommand):
         started = timezone.now()
         today = timezone.localdate()
         plan = Planner(accounts, options["seed"], today).plan()
-        writer = Writer(plan, name, options["password"], today)
+        writer = Writer(plan, name, options["password"], today, seed=options["seed"])
         try:
             with transaction.atomic():
                 org = writer.write()
@@ -829,7 +889,8 @@ class Command(BaseCommand):
                 f"{len(plan.people)} people, {sum(len(w.projects) for w in work)} projects, "
                 f"{sum(len(w.interactions) for w in work)} interactions, {sum(len(w.requests) for w in work)} "
                 f"requests, {sum(len(w.all_tasks()) for w in work)} tasks, {writer.money_counts['contracts']} "
-                f"contracts, {writer.money_counts['invoices']} invoices, {writer.money_counts['payments']} payments "
+                f"contracts, {writer.money_counts['invoices']} invoices, {writer.money_counts['payments']} payments, "
+                f"{writer.health_counts['surveys']} surveys, {writer.health_counts['snapshots']} health snapshots "
                 f"in {seconds:.1f} s."
             )
         )
