@@ -447,3 +447,35 @@ class TestTheDemoOrganization:
             ("billing.payment", Payment),
         ]:
             assert events.filter(object_type=label).count() == model.objects.filter(organization=org).count(), label
+
+    def test_accounts_and_their_lifecycle_date_from_the_past(self, demo):
+        org, _output = demo
+        today = timezone.localdate()
+        for account in Account.objects.filter(organization=org):
+            first = Contract.objects.filter(account=account).order_by("start_date").first()
+            if account.status != AccountStatus.ONBOARDING:
+                assert account.created_at.date() < today, account.name
+            if first is not None and first.start_date < today:
+                assert account.created_at.date() <= first.start_date, account.name
+            changes = list(AccountStatusChange.objects.filter(account=account).order_by("created_at", "pk"))
+            assert all(c.created_at >= account.created_at for c in changes), account.name
+            if account.status == AccountStatus.CHURNED:
+                churned_on = changes[-1].created_at.date()
+                assert changes[-1].to_status == AccountStatus.CHURNED
+                # The client left the day after its last contract ended.
+                last_end = max(c.end_date for c in Contract.objects.filter(account=account) if c.end_date)
+                assert churned_on == last_end + datetime.timedelta(days=1), account.name
+
+    def test_health_has_a_year_of_history_the_backtest_can_read(self, demo):
+        from keyaccount.health.backtest import backtest
+        from keyaccount.health.models import HealthScore, HealthSnapshot
+
+        org, _output = demo
+        assert HealthScore.objects.filter(organization=org, score__isnull=False).exists()
+        month_ends = set(
+            HealthSnapshot.objects.filter(organization=org, score__isnull=False).values_list("on", flat=True)
+        )
+        assert len(month_ends) > 12
+        result = backtest(org)
+        assert result.samples > 0
+        assert result.positives + result.negatives == result.samples
