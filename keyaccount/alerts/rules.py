@@ -84,7 +84,7 @@ def measures_below(previous: Scored | None, current: Scored, thresholds: Mapping
 def left_champions(measure: ScoredMeasure | None) -> dict[str, dict[str, Any]]:
     """The champion the champion_left measure reports as gone (keyed by name and day left), if any.
 
-    The measure (health/measures.py) is 100 while a champion is there; when none remains its facts name
+    The measure (health/measures/people.py) is 100 while a champion is there; when none remains its facts name
     the last one who left: {"champion", "left_on", "days_since_left", "window_days"}, with the value 0
     within the window and 50 after it. A value of 0 without a name still means a champion left.
     """
@@ -110,7 +110,7 @@ def renewals_ahead(measure: ScoredMeasure | None, on: datetime.date) -> dict[str
     """The contract the renewal_risk measure reports with its end or notice deadline within 90 days of
     `on` and no renewal outcome, keyed by its number and term end.
 
-    The measure's facts (health/measures.py) describe the riskiest contract: {"contract", "end_date",
+    The measure's facts (health/measures/money.py) describe the riskiest contract: {"contract", "end_date",
     "notice_deadline", "next", "days_left"}; a contract that already ended, was given notice or has an
     outcome reports other keys and is not "ahead".
     """

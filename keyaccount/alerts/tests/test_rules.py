@@ -114,7 +114,7 @@ def test_champion_left_is_silent_while_a_champion_is_there_or_none_was_recorded(
     assert rules.champion_left(present, health("green", 80)) is None
 
 
-# renewal_risk facts as health/measures.py writes them for the riskiest contract.
+# renewal_risk facts as health/measures/money.py writes them for the riskiest contract.
 NOTICE_IN_61_DAYS = {
     "contract": "C-2026-01",
     "end_date": "2026-05-31",
