@@ -459,6 +459,9 @@ class TestTheDemoOrganization:
                 assert account.created_at.date() <= first.start_date, account.name
             changes = list(AccountStatusChange.objects.filter(account=account).order_by("created_at", "pk"))
             assert all(c.created_at >= account.created_at for c in changes), account.name
+            assert changes[0].from_status == "", account.name
+            assert changes[0].created_at == account.created_at, account.name
+            assert [c.created_at for c in changes] == sorted(c.created_at for c in changes), account.name
             if account.status == AccountStatus.CHURNED:
                 churned_on = changes[-1].created_at.date()
                 assert changes[-1].to_status == AccountStatus.CHURNED

@@ -24,6 +24,9 @@ def percent(value: Any) -> str:
     return f"{formats.number_format(number, 1)} %"
 
 
+DISPLAY_PLACES = {Unit.DAYS: 1, Unit.PER_WEEK: 2}
+
+
 def number(value: Any) -> str:
     return formats.number_format(value, use_l10n=True)
 
@@ -52,6 +55,10 @@ def kpi_value(value: Any, unit: str, currency: str | None = None) -> str:
         return percent(value)
     if unit == Unit.MONEY and currency:
         return format_money(Decimal(value), currency)
+    # Days and touches per week show the places the KPI itself is given in, averages included.
+    places = DISPLAY_PLACES.get(unit)
+    if places is not None:
+        return formats.number_format(Decimal(value), decimal_pos=places, use_l10n=True)
     return number(value)
 
 

@@ -71,3 +71,14 @@ def test_a_chart_is_found_by_name():
     chart = revenue_chart()
     assert find([chart], "revenue_by_month") is chart
     assert find([chart], "nope") is None
+
+
+def test_a_kpi_tile_shows_days_and_touches_in_the_places_the_kpi_is_given_in_averages_included():
+    from django.utils import translation
+
+    template = Template("{% load dashboard_tags %}{% kpi_value v unit %}")
+    with translation.override("en"):
+        assert template.render(Context({"v": Decimal("13.3000"), "unit": "days"})) == "13.3"
+        assert template.render(Context({"v": Decimal("1.9833"), "unit": "per_week"})) == "1.98"
+        assert template.render(Context({"v": Decimal("0.2650"), "unit": "ratio"})) == "26.5 %"
+        assert template.render(Context({"v": None, "unit": "days"})) == "—"

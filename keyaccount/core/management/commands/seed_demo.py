@@ -714,6 +714,10 @@ class Writer:
             Account.objects.filter(pk=account.pk).update(created_at=at(since, 9))
             Contact.objects.filter(account=account, created_at__gt=at(since, 9)).update(created_at=at(since, 9))
             changes = list(AccountStatusChange.objects.filter(account=account).order_by("created_at", "pk"))
+            # The account's first status (onboarding) is as old as the account.
+            for first in [c for c in changes if not c.from_status]:
+                AccountStatusChange.objects.filter(pk=first.pk).update(created_at=at(since, 9))
+            changes = [c for c in changes if c.from_status]
             if not changes:
                 continue
             if plan.status == AccountStatus.CHURNED:
