@@ -572,7 +572,7 @@ class OnboardingItemViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
 
 class StatusChangeFilterSet(AccountRecordFilterSet):
-    to_status = django_filters.MultipleChoiceFilter(choices=AccountStatus.choices, label=_("To"))
+    to_status = django_filters.MultipleChoiceFilter(choices=AccountStatus.choices, label=_("New status"))
 
     class Meta:
         model = AccountStatusChange

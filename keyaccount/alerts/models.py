@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.core.models import TenantModel, VersionedModel
 
@@ -25,7 +26,7 @@ class AlertRule(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("alert status", "Open")
     CLOSED = "closed", _("Closed")
 
 

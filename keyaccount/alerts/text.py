@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keyaccount.alerts.models import AlertRule
 from keyaccount.health.base import Band, MeasureKey
@@ -62,7 +63,11 @@ def describe(rule: str, key: str, facts: dict[str, Any]) -> str:
             if c.get("next") == "notice" and c.get("notice_deadline"):
                 values["deadline"] = c["notice_deadline"]
                 parts.append(
-                    _("contract %(contract)s ends on %(end)s; the notice deadline %(deadline)s is %(days)s days away")
+                    ngettext(
+                        "contract %(contract)s ends on %(end)s; the notice deadline %(deadline)s is %(days)s day away",
+                        "contract %(contract)s ends on %(end)s; the notice deadline %(deadline)s is %(days)s days away",
+                        c.get("days_left") or 0,
+                    )
                     % values
                 )
             else:

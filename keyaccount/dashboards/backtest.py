@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.core.permissions import membership_of
 from keyaccount.dashboards.charts import Chart, Column, Kind
@@ -23,12 +24,12 @@ def charts(frame: Frame) -> list[Chart]:
     summary = Chart(
         name="backtest",
         title=_("Backtest of the health score"),
-        columns=[Column("figure", _("Figure")), Column("value", _("Value"), Kind.NUMBER)],
+        columns=[Column("figure", _("Figure")), Column("value", pgettext_lazy("figure", "Value"), Kind.NUMBER)],
         rows=[
             [str(_("ROC AUC")), result.auc],
             [str(_("Samples (month-end scores)")), result.samples],
             [str(_("Churned or shrank within 90 days")), result.positives],
-            [str(_("Did not")), result.negatives],
+            [str(_("Neither churned nor shrank")), result.negatives],
             [str(_("Red threshold (score below)")), result.red_below],
             [str(_("Precision at the red threshold")), result.precision],
             [str(_("Recall at the red threshold")), result.recall],
@@ -48,7 +49,7 @@ def charts(frame: Frame) -> list[Chart]:
         columns=[
             Column("predicted", _("Score")),
             Column("positive", _("Churned or shrank within 90 days"), Kind.NUMBER),
-            Column("negative", _("Did not"), Kind.NUMBER),
+            Column("negative", _("Neither churned nor shrank"), Kind.NUMBER),
         ],
         rows=[
             [predicted, result.true_positives, result.false_positives],

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import calc
@@ -150,7 +151,7 @@ def kpi_chart(rows: list[KpiRow], *, currency: str, compared_label: Any = None) 
     """The KPIs as a table (no drawing): value, numerator, denominator, unit; and the comparison."""
     columns = [
         Column("kpi", _("KPI")),
-        Column("value", _("Value"), Kind.NUMBER),
+        Column("value", pgettext_lazy("figure", "Value"), Kind.NUMBER),
         Column("numerator", _("Numerator"), Kind.NUMBER),
         Column("denominator", _("Denominator"), Kind.NUMBER),
         Column("unit", _("Unit")),

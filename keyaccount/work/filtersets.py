@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.api import IdFilter
@@ -61,7 +62,7 @@ class TaskFilterSet(django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(choices=TaskPriority.choices, label=_("Priority"))
     project = django_filters.ModelChoiceFilter(queryset=_projects, label=_("Project"))
     request = IdFilter(field_name="request_id", label=_("Request"))
-    open = django_filters.BooleanFilter(method="only_open", label=_("Open"))
+    open = django_filters.BooleanFilter(method="only_open", label=pgettext_lazy("tasks", "Open"))
     overdue = django_filters.BooleanFilter(method="only_overdue", label=_("Overdue"))
     due_soon = django_filters.BooleanFilter(method="only_due_soon", label=_("Due within 24 hours"))
     mine = django_filters.BooleanFilter(method="only_mine", label=_("Assigned to me"))

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
@@ -213,7 +213,7 @@ EXPORT_HEADERS = [
     gettext_lazy("Tax"),
     gettext_lazy("Total"),
     gettext_lazy("Paid"),
-    gettext_lazy("Open"),
+    pgettext_lazy("amount", "Open"),
     gettext_lazy("Status"),
     gettext_lazy("Days overdue"),
     gettext_lazy("Voided on"),

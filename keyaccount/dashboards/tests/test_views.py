@@ -497,7 +497,7 @@ def test_the_backtest_for_heads_and_admins(client, org, carol, dave, alice, acme
     assert figures["Recall at the red threshold"] == "0.5000"
     confusion = rows_of(get(client, dave, org_url(), export="backtest_confusion"))
     assert confusion == [
-        ["Score", "Churned or shrank within 90 days", "Did not"],
+        ["Score", "Churned or shrank within 90 days", "Neither churned nor shrank"],
         ["Red (score below 40)", "1", "1"],
         ["Not red", "1", "1"],
     ]
