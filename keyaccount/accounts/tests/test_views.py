@@ -205,6 +205,27 @@ def test_the_portfolio_runs_the_same_number_of_queries_for_3_and_30_accounts(cli
     assert lots <= 12
 
 
+def test_the_portfolio_shows_each_accounts_health_and_sorts_by_it_unscored_last(client, carol, sam, org, acme):
+    from keyaccount.health.models import HealthScore
+
+    weak = AccountFactory(organization=org, name="Weak", owner=carol)
+    on_team(weak, sam, TeamRole.SPECIALIST)
+    AccountFactory(organization=org, name="Unscored", owner=carol)
+    on = datetime.date(2026, 3, 1)
+    HealthScore.objects.create(organization=org, account=acme, on=on, score=81, band="green")
+    HealthScore.objects.create(organization=org, account=weak, on=on, score=23, band="red")
+
+    html = text(page(client, carol, "accounts:portfolio", ordering="health"))
+    assert html.index("Weak") < html.index("Acme") < html.index("Unscored")
+    assert "ordering=health" in html and ">23 <" in html.replace("\n", "") and "Healthy" in html
+    html = text(page(client, carol, "accounts:portfolio", ordering="-health"))
+    assert html.index("Acme") < html.index("Weak") < html.index("Unscored")
+    # Specialists never see health.
+    html = text(page(client, sam, "accounts:portfolio"))
+    assert "Weak" in html
+    assert "ordering=health" not in html and "Healthy" not in html
+
+
 # --- the account page ------------------------------------------------------------------------------
 
 

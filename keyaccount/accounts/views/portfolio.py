@@ -30,6 +30,8 @@ SORTS: dict[str, list[str]] = {
     "tier": ["tier_rank", "name"],
     "owner": ["owner__name", "owner__email", "name"],
     "updated": ["updated_at", "name"],
+    # Accounts never scored sort last both ways, like accounts without an owner.
+    "health": ["health__score", "name"],
 }
 
 
@@ -62,7 +64,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if "mine" not in data and role_of(actor) in MINE_BY_DEFAULT:  # type: ignore[arg-type]
         data["mine"] = "true"
     filterset = AccountFilterSet(data, queryset=accounts_visible_to(actor), request=request)  # type: ignore[arg-type]
-    accounts, ordering = sort_accounts(filterset.qs, request.GET.get("ordering", "name"))
+    accounts, ordering = sort_accounts(filterset.qs.select_related("health"), request.GET.get("ordering", "name"))
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "filter": filterset,
@@ -74,6 +76,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             ("status", _("Status")),
             ("tier", _("Tier")),
             ("owner", _("Account manager")),
+            ("health", _("Health")),
             ("updated", _("Updated")),
         ],
     }
