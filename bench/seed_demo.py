@@ -5,8 +5,9 @@
 Loads a 50-account and a 200-account organization with `seed_demo` (people, clients, stakeholders and
 the working loop: projects, interactions, requests, tasks), reports seconds, SQL queries and the 200/50
 ratios (about 4 means the loader is linear), then counts the queries of the portfolio list (selector,
-page and API) for the head of each organization, and of the day, task, request and interaction pages
-and lists of am1 and head1: the counts must not grow with the number of accounts. Exits non-zero when
+page and API) for the head of each organization, and of the day, task, request, interaction, dashboard,
+alert, survey and health pages and lists of am1 and head1: the counts must not grow with the number of
+accounts. Exits non-zero when
 200 accounts take 20 s or more, or when a list's query count grows.
 Not part of the test suite: it takes a while and measures the machine as much as the code.
 """
@@ -107,9 +108,21 @@ def day_queries(slug: str) -> dict[str, int]:
     for login, urls in [
         (
             "am1",
-            ["/", "/api/v1/me/day/", "/work/tasks/", "/api/v1/tasks/", "/api/v1/requests/", "/api/v1/interactions/"],
+            [
+                "/",
+                "/api/v1/me/day/",
+                "/work/tasks/",
+                "/api/v1/tasks/",
+                "/api/v1/requests/",
+                "/api/v1/interactions/",
+                "/dashboards/",
+                "/alerts/",
+                "/surveys/",
+                "/api/v1/health-scores/",
+                "/api/v1/health-alerts/",
+            ],
         ),
-        ("head1", ["/", "/api/v1/me/day/"]),
+        ("head1", ["/", "/api/v1/me/day/", "/alerts/", "/api/v1/health-scores/", "/api/v1/health-alerts/"]),
     ]:
         client = Client()
         client.force_login(User.objects.get(email=f"{login}@{slug}.example"))
