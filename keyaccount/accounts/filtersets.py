@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Account, AccountStatus, AccountTeamMember, Tier
 from keyaccount.accounts.selectors import tags_of
+from keyaccount.core.permissions import can
+from keyaccount.health.base import Band
 from keyaccount.tenancy.selectors import owner_candidates
 
 
@@ -26,16 +28,32 @@ class AccountFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Account manager"))
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=_tags, label=_("Tag"))
     mine = django_filters.BooleanFilter(method="only_mine", label=_("Only my accounts"))
+    health = django_filters.MultipleChoiceFilter(
+        choices=Band.choices,
+        method="by_health",
+        label=_("Health"),
+        help_text=_("Ignored for roles that do not see health."),
+    )
 
     class Meta:
         model = Account
-        fields = ["q", "status", "tier", "owner", "tag", "mine"]
+        fields = ["q", "status", "tier", "owner", "tag", "mine", "health"]
 
     def search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value) | Q(industry__icontains=value))
+
+    def by_health(self, queryset: QuerySet[Account], name: str, value: list[str]) -> QuerySet[Account]:
+        """Accounts whose current health band is one of `value`; "unknown" includes accounts never scored.
+        Roles that do not see health get the queryset unchanged, so the filter tells them nothing."""
+        if not value or not can(getattr(self.request, "user", None), "see_health"):
+            return queryset
+        wanted = Q(health__band__in=value)
+        if Band.UNKNOWN in value:
+            wanted |= Q(health__isnull=True)
+        return queryset.filter(wanted)
 
     def only_mine(self, queryset: QuerySet[Account], name: str, value: bool | None) -> QuerySet[Account]:
         """Accounts where the signed-in user is on the team (the AM's portfolio)."""

@@ -226,6 +226,24 @@ def test_the_portfolio_shows_each_accounts_health_and_sorts_by_it_unscored_last(
     assert "ordering=health" not in html and "Healthy" not in html
 
 
+def test_the_portfolio_filters_by_health_band_unscored_counting_as_unknown(client, carol, sam, org, acme):
+    from keyaccount.health.models import HealthScore
+
+    weak = AccountFactory(organization=org, name="Weak", owner=carol)
+    on_team(weak, sam, TeamRole.SPECIALIST)
+    AccountFactory(organization=org, name="Unscored", owner=carol)
+    on = datetime.date(2026, 3, 1)
+    HealthScore.objects.create(organization=org, account=acme, on=on, score=81, band="green")
+    HealthScore.objects.create(organization=org, account=weak, on=on, score=23, band="red")
+
+    html = text(page(client, carol, "accounts:portfolio", health="red"))
+    assert "Weak" in html and "Acme" not in html and "Unscored" not in html
+    html = text(page(client, carol, "accounts:portfolio", health=["unknown", "green"]))
+    assert "Weak" not in html and "Acme" in html and "Unscored" in html
+    # For a specialist the filter tells nothing: the same accounts as without it.
+    assert "Weak" in text(page(client, sam, "accounts:portfolio", health="green"))
+
+
 # --- the account page ------------------------------------------------------------------------------
 
 

@@ -82,7 +82,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     }
     if wants_partial(request):
         return vary_on_htmx(render(request, "accounts/_portfolio_table.html", context))
-    checkbox_choices(filterset.form, "status", "tier")
+    checkbox_choices(filterset.form, "status", "tier", "health")
     filterset.form.fields["owner"].empty_label = _("Anyone")
     filterset.form.fields["tag"].empty_label = _("Any tag")
     return vary_on_htmx(render(request, "accounts/portfolio.html", context))
