@@ -7,15 +7,13 @@ Periods are whole days in the organization's time zone, both ends included (docs
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from keyaccount.comms.models import Direction, Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact, DecisionRole
-from keyaccount.core.permissions import membership_of
-from keyaccount.kpis.base import Frame, Metric, Unit, ratio
+from keyaccount.kpis.base import Frame, Metric, Unit, ratio, zone_of
 from keyaccount.surveys.models import Survey, SurveyKind
 from keyaccount.work.models import Task, TaskStatus
 
@@ -31,9 +29,7 @@ TOUCH_KINDS = [
 
 def period_bounds(frame: Frame) -> tuple[datetime.datetime, datetime.datetime]:
     """[start of the first day, start of the day after the last) in the organization's time zone."""
-    membership = membership_of(frame.actor)
-    name = membership.organization.timezone if membership is not None else "UTC"
-    tz = zoneinfo.ZoneInfo(name)
+    tz = zone_of(frame)
     start = datetime.datetime.combine(frame.period.start, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(frame.period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end

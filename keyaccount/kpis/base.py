@@ -9,6 +9,7 @@ currency, never summed across currencies.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -70,6 +71,14 @@ class Frame:
     currency: str
     # For the scope "am:<id>": the account manager whose own activity (touches) is measured.
     user_id: int | None = None
+
+
+def zone_of(frame: Frame) -> zoneinfo.ZoneInfo:
+    """The organization's time zone: the days of a period are its days (UTC without a membership)."""
+    from keyaccount.core.permissions import membership_of
+
+    membership = membership_of(frame.actor)
+    return zoneinfo.ZoneInfo(membership.organization.timezone if membership is not None else "UTC")
 
 
 def ratio(numerator: Number, denominator: Number, places: int = 4) -> Decimal | None:

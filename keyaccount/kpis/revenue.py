@@ -5,7 +5,8 @@ last; a status or MRR "at start" is the one on the day before the period starts.
 
 - An account is *active on day D* when it was created on or before D and its status on D is not churned.
   Its status on D is the `to` of its last status change dated on or before D; before its first change,
-  the `from` of that change; without changes, its status today. Dates are in the server's time zone.
+  the `from` of that change; without changes, its status today. Days are the organization's (its time
+  zone), as for every KPI.
 - logo_churn_rate = accounts active at start that moved to churned during the period ÷ accounts active
   at start (accounts acquired during the period are in neither, even if they churned in it).
 - retention_rate = (accounts active at end − new accounts) ÷ accounts active at start, where new accounts
@@ -34,6 +35,7 @@ Money is read through the actor's money scope (`billing.selectors.*_visible_to`)
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -56,14 +58,14 @@ from keyaccount.billing.selectors import (
     invoices_visible_to,
     renewals_visible_to,
 )
-from keyaccount.kpis.base import Frame, Metric, Period, Unit, ratio
+from keyaccount.kpis.base import Frame, Metric, Period, Unit, ratio, zone_of
 
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def _day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
+def _day(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date:
+    return timezone.localtime(moment, zone).date()
 
 
 # --- accounts over time ---------------------------------------------------------------------------
@@ -73,8 +75,9 @@ class _Lifecycle:
     """Each account of the frame with its status changes, to tell its status on any day (two queries)."""
 
     def __init__(self, frame: Frame) -> None:
+        zone = zone_of(frame)
         rows = list(frame.accounts.order_by().values_list("pk", "created_at", "status"))
-        self.created = {pk: _day(created) for pk, created, _status in rows}
+        self.created = {pk: _day(created, zone) for pk, created, _status in rows}
         self.current = {pk: status for pk, _created, status in rows}
         self.changes: dict[int, list[tuple[datetime.date, str, str]]] = {pk: [] for pk in self.created}
         changes = (
@@ -83,7 +86,7 @@ class _Lifecycle:
             .values_list("account_id", "created_at", "from_status", "to_status")
         )
         for account_id, at, from_status, to_status in changes:
-            self.changes[account_id].append((_day(at), from_status, to_status))
+            self.changes[account_id].append((_day(at, zone), from_status, to_status))
 
     def status_on(self, account_id: int, day: datetime.date) -> str:
         changes = self.changes[account_id]
@@ -194,7 +197,12 @@ def renewal_rate(frame: Frame) -> Metric:
 
 
 def _services_by_account(
-    account_ids: Iterable[int], start: datetime.date, end: datetime.date, *, starting_in: bool
+    account_ids: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    starting_in: bool,
 ) -> dict[int, set[int]]:
     """Services per account: of contracts and projects in force on `end` (starting_in=False) or starting
     within [start, end] (starting_in=True)."""
@@ -213,7 +221,7 @@ def _services_by_account(
         .values_list("account_id", "service_id", "starts_on", "created_at")
     )
     for account_id, service_id, starts_on, created_at in projects:
-        began = starts_on or _day(created_at)
+        began = starts_on or _day(created_at, zone)
         if (start <= began <= end) if starting_in else began <= end:
             result[account_id].add(service_id)
     return result
@@ -223,8 +231,9 @@ def cross_sell_rate(frame: Frame) -> Metric:
     life = _Lifecycle(frame)
     day_before = frame.period.start - ONE_DAY
     cohort = life.active_on(day_before)
-    had = _services_by_account(cohort, day_before, day_before, starting_in=False)
-    added = _services_by_account(cohort, frame.period.start, frame.period.end, starting_in=True)
+    zone = zone_of(frame)
+    had = _services_by_account(cohort, day_before, day_before, zone, starting_in=False)
+    added = _services_by_account(cohort, frame.period.start, frame.period.end, zone, starting_in=True)
     grew = sum(1 for pk in cohort if added[pk] - had[pk])
     return Metric("cross_sell_rate", Unit.RATIO, grew, len(cohort), ratio(grew, len(cohort)))
 

@@ -112,6 +112,23 @@ def test_retention_excludes_new_and_won_back_accounts(carol, portfolio):
     assert (metric.numerator, metric.denominator, metric.value) == (2, 3, Decimal("0.6667"))
 
 
+def test_a_status_change_counts_on_its_day_in_the_organizations_time_zone(org, carol, globex):
+    # Vladivostok is UTC+10: 2026-03-31 20:00 UTC is already 1 April there (still 31 March on the server,
+    # Europe/Moscow). Globex churned on 1 April, in Q2: it was active at start and churned in the period.
+    org.timezone = "Asia/Vladivostok"
+    org.save()
+    created(globex, D(2026, 1, 10))
+    moved(globex, D(2026, 1, 15), "onboarding", "active")
+    change = AccountStatusChange.objects.create(
+        organization=org, account=globex, from_status="active", to_status="churned"
+    )
+    AccountStatusChange.objects.filter(pk=change.pk).update(
+        created_at=datetime.datetime(2026, 3, 31, 20, tzinfo=datetime.UTC)
+    )
+    metric = kpi.logo_churn_rate(frame(carol, pk=globex.pk))
+    assert (metric.numerator, metric.denominator, metric.value) == (1, 1, Decimal("1.0000"))
+
+
 def test_an_empty_cohort_has_no_rate(carol, portfolio):
     # Q1 2025: no account existed yet → 0 ÷ 0
     empty = Period(D(2025, 1, 1), D(2025, 3, 31))
