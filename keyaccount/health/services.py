@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, AccountStatus
@@ -199,7 +198,7 @@ def record_assessment(
     comment = (comment or "").strip()
     if not comment:
         errors["comment"] = _("Say why: the comment explains the assessment to the team.")
-    if expires_on is None or expires_on <= timezone.localdate():
+    if expires_on is None or expires_on <= health_measures.today_in(account.organization):
         errors["expires_on"] = _("The assessment must expire after today.")
     if errors:
         raise ValidationError(errors)
@@ -271,11 +270,12 @@ def recompute(
     organization: Organization | int, account_ids: Iterable[int] | None = None, as_of: datetime.date | None = None
 ) -> list[Scored]:
     """Compute the health of the organization's scored accounts (all, or `account_ids`) for `as_of`
-    (default today), store each one's current score and the day's snapshot, and send
+    (default today in the organization's time zone), store each one's current score and the day's snapshot, and send
     `health_recomputed` per account. A score computed for a day before the stored one does not
     replace it (only the snapshot is written). Batched: a constant number of queries per 500 accounts."""
     with paused():  # what the recompute writes (and what alerts write in reply) needs no recompute
-        return _recompute(_organization(organization), account_ids, as_of or timezone.localdate())
+        organization = _organization(organization)
+        return _recompute(organization, account_ids, as_of or health_measures.today_in(organization))
 
 
 def _recompute(organization: Any, account_ids: Iterable[int] | None, as_of: datetime.date) -> list[Scored]:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
@@ -66,7 +65,11 @@ def model_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _account_for(actor: User, pk: int) -> Account:
-    account = Account.objects.filter(selectors.health_visible_q(actor, prefix=""), pk=pk).first()
+    account = (
+        Account.objects.filter(selectors.health_visible_q(actor, prefix=""), pk=pk)
+        .select_related("organization")
+        .first()
+    )
     if account is None:
         raise Http404
     return account
@@ -82,6 +85,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
         can(actor, "assess_health")
         and Account.objects.filter(editable_accounts_q(actor, "assess_health"), pk=account.pk).exists()
     )
+    today = health_measures.today_in(account.organization)
     status = 200
     form = None
     if request.method == "POST":
@@ -96,8 +100,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your assessment was recorded; the score is recomputed."))
                 return redirect("health:account", pk=account.pk)
     elif may_assess:
-        form = AssessmentForm(initial={"expires_on": timezone.localdate() + datetime.timedelta(days=30)})
-    today = timezone.localdate()
+        form = AssessmentForm(initial={"expires_on": today + datetime.timedelta(days=30)})
     context: dict[str, Any] = {
         "account": account,
         "health": selectors.explanation(account),

@@ -42,6 +42,7 @@ from keyaccount.health.measures._base import (
     mean,
     params_for,
     score,
+    today_in,
     unknown,
 )
 from keyaccount.health.measures.money import (
@@ -90,6 +91,7 @@ __all__ = [
     "score",
     "sentiment_trend",
     "stakeholder_coverage",
+    "today_in",
     "unknown",
 ]
 

@@ -114,6 +114,12 @@ def _zone(organization: Any) -> datetime.tzinfo:
         return timezone.get_current_timezone()
 
 
+def today_in(organization: Any) -> datetime.date:
+    """Today as the organization's time zone sees it: the day a score is computed for, and the day an
+    assessment must expire after."""
+    return timezone.localdate(timezone=_zone(organization))
+
+
 def unknown(key: str, reason: str, **facts: Any) -> MeasureValue:
     return MeasureValue(key=key, value=None, facts={"unknown": reason, **facts})
 

@@ -406,3 +406,38 @@ def test_months_back_keeps_the_day_or_the_months_last(day, months, expected):
     from keyaccount.health.management.commands.health_backfill import months_back
 
     assert months_back(day, months) == expected
+
+
+# --- today is the organization's day ------------------------------------------------------------------
+
+# 20:00 UTC on 1 March: 23:00 of 1 March on the server (Moscow), already 06:00 of 2 March in Vladivostok.
+EVENING_UTC = datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def far_east(org, monkeypatch):
+    from django.utils import timezone
+
+    org.timezone = "Asia/Vladivostok"
+    org.save(update_fields=["timezone"])
+    monkeypatch.setattr(timezone, "now", lambda: EVENING_UTC)
+    return org
+
+
+def test_recompute_scores_today_as_the_organizations_time_zone_sees_it(far_east, acme, fixed_values):
+    fixed_values.set(acme, contact_recency=80)
+
+    services.recompute(far_east, [acme.pk])
+
+    assert fixed_values.calls == [([acme.pk], datetime.date(2026, 3, 2))]
+    assert HealthScore.objects.get(account=acme).on == datetime.date(2026, 3, 2)
+
+
+def test_it_refuses_an_assessment_expiring_today_in_the_organizations_time_zone(far_east, alice, acme):
+    with pytest.raises(ValidationError) as refused:
+        services.record_assessment(
+            actor=alice, account=acme, value=50, comment="Fine", expires_on=datetime.date(2026, 3, 2)
+        )
+
+    assert "expires_on" in refused.value.message_dict
+    assert not ManualAssessment.objects.exists()
