@@ -11,7 +11,7 @@ import zoneinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -231,11 +231,19 @@ def portfolio_chart(
 # --- health ---------------------------------------------------------------------------------------
 
 
+def _clients(frame: Frame) -> QuerySet[Account]:
+    """The frame's accounts that are still clients: a churned account keeps its last score, but it is
+    lost, not at risk, so the health charts leave it out."""
+    from keyaccount.accounts.models import AccountStatus
+
+    return frame.accounts.exclude(status=AccountStatus.CHURNED)
+
+
 def health_distribution_chart(frame: Frame) -> Chart:
     from keyaccount.health.base import Band
     from keyaccount.health.selectors import distribution
 
-    counts = distribution(frame.accounts)
+    counts = distribution(_clients(frame))
     return Chart(
         name="health_distribution",
         title=_("Health distribution"),
@@ -244,14 +252,16 @@ def health_distribution_chart(frame: Frame) -> Chart:
         draw="doughnut",
         x="band",
         series=["accounts"],
-        note=_("Current health of each account; an account not scored yet counts as unknown."),
+        note=_(
+            "Current health of each client (churned accounts left out); an account not scored yet counts as unknown."
+        ),
     )
 
 
 def top_risk_chart(frame: Frame, limit: int = 10) -> Chart:
     from keyaccount.health.selectors import top_risk
 
-    risks = top_risk(frame.accounts, limit)
+    risks = top_risk(_clients(frame), limit)
     return Chart(
         name="top_risk",
         title=_("Accounts most at risk"),
@@ -277,7 +287,10 @@ def top_risk_chart(frame: Frame, limit: int = 10) -> Chart:
         x="account",
         series=["score"],
         links=[reverse("dashboards:account", args=[r.account.pk]) for r in risks],
-        note=_("Lowest current scores first, with the measure that costs each score the most points."),
+        note=_(
+            "Lowest current scores of clients (churned accounts left out) first, with the measure that costs "
+            "each score the most points."
+        ),
     )
 
 

@@ -259,6 +259,17 @@ def test_health_distribution_and_top_risk(client, carol, org, acme, globex, bob)
     assert [r[0] for r in risk[1:]] == ["Acme", "Hooli"]
 
 
+def test_a_churned_account_is_neither_in_the_health_distribution_nor_at_risk(client, carol, org, acme, globex):
+    # A churned account keeps its last (red) score, but it is lost, not at risk: the head looks at clients.
+    _score(acme, 75, "green")
+    _score(globex, 12, "red")
+    type(globex).objects.filter(pk=globex.pk).update(status="churned")
+    rows = rows_of(get(client, carol, org_url(), export="health_distribution"))
+    assert rows[1:] == [["At risk", "0"], ["Needs attention", "0"], ["Healthy", "1"], ["Unknown", "0"]]
+    risk = rows_of(get(client, carol, org_url(), export="top_risk"))
+    assert [r[0] for r in risk[1:]] == ["Acme"]
+
+
 # --- account managers compared ----------------------------------------------------------------------
 
 
