@@ -2,7 +2,7 @@
 
 A survey goes to one contact by email with a link only they hold (a random token). The link answers once,
 until it expires; the answer is claimed with a conditional UPDATE, so two submissions at the same moment
-store exactly one.
+store exactly one. Sending locks the account's row, so two sends at once do not give one person two links.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact
 from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.models import AuditAction
@@ -28,7 +29,6 @@ from keyaccount.surveys.models import Survey, SurveyKind
 from keyaccount.surveys.selectors import SURVEY_CAPABILITY, open_survey_contact_ids
 
 if TYPE_CHECKING:
-    from keyaccount.accounts.models import Account
     from keyaccount.tenancy.models import User
 
 SCORE_RANGE = {SurveyKind.CSAT: (1, 5), SurveyKind.NPS: (0, 10)}
@@ -97,6 +97,9 @@ def send_surveys(
         raise ValidationError(
             {"expires_in_days": _("The link works from 1 to %(max)d days.") % {"max": MAX_EXPIRY_DAYS}}
         )
+    # Two sends for the account at once (a double click) wait for each other here, so the second sees the
+    # first one's surveys as waiting and is refused instead of emailing the same person twice.
+    Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).first()
     now = timezone.now()
     recipients = _recipients(account, contacts, kind, now)
     from keyaccount.surveys.tasks import send_survey_email
