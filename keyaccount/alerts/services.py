@@ -209,11 +209,16 @@ def playbook_create(
         band=band or "",
         name=(name or "").strip() or str(dict(AlertRule.choices).get(rule, rule))[:120],
     )
+    taken = ValidationError({"band": _("This rule has a playbook for this band already: edit that one.")})
     if Playbook.objects.filter(organization_id=membership.organization_id, rule=rule, band=playbook.band).exists():
-        raise ValidationError({"band": _("This rule has a playbook for this band already: edit that one.")})
+        raise taken
     full_clean(playbook)
     built = _clean_steps(membership.organization_id, steps or [])
-    playbook.save()
+    try:
+        with transaction.atomic():
+            playbook.save()
+    except IntegrityError:
+        raise taken from None  # another admin added it at the same moment
     _save_steps(playbook, built)
     audit_create(actor=actor, instance=playbook, fields=PLAYBOOK_AUDIT_FIELDS, account_id=None)
     return playbook

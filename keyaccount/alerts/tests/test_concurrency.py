@@ -37,3 +37,26 @@ def test_two_recomputes_at_once_raise_one_alert(alice, carol, acme):
     assert Playbook.objects.count() == 5
     told = Notification.objects.filter(kind="health_alert", subject_id=str(alert.pk))
     assert sorted(told.values_list("recipient__name", flat=True)) == ["Alice", "Carol"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_adding_the_same_playbook_at_once_get_one_and_a_clear_refusal(dave, carol):
+    from django.core.exceptions import ValidationError
+
+    from keyaccount.alerts.services import playbook_create, playbook_ensure_defaults
+
+    playbook_ensure_defaults(dave.membership.organization_id)
+
+    def add(actor):
+        def call() -> str:
+            try:
+                playbook_create(actor=actor, rule="champion_left", band="red", steps=[{"title": "Call the CEO"}])
+                return "created"
+            except ValidationError as refused:
+                assert "band" in refused.message_dict
+                return "refused"
+
+        return call
+
+    assert sorted(at_the_same_moment(add(dave), add(carol))) == ["created", "refused"]
+    assert Playbook.objects.filter(rule="champion_left", band="red").count() == 1
