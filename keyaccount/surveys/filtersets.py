@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +27,21 @@ def _contacts(request: Any) -> QuerySet[Any]:
     return contacts_visible_to(getattr(request, "user", None)).select_related(None)
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def day_start(day: datetime.date) -> datetime.datetime:
     """Midnight of `day` in the signed-in person's zone (the middleware activates it)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class SurveyFilterForm(forms.Form):
+    """A period that ends before it starts is refused on `sent_to`, and neither of its days is used."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("sent_from"), cleaned.get("sent_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("sent_to", _("“To” is before “From”: the period ends before it starts."))
+            cleaned.pop("sent_from", None)
+        return cleaned
 
 
 class SurveyFilterSet(django_filters.FilterSet):
@@ -44,6 +57,7 @@ class SurveyFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Survey
+        form = SurveyFilterForm
         fields = ["account", "contact", "kind", "answered", "status", "sent_from", "sent_to"]
 
     def with_status(self, queryset: QuerySet[Survey], name: str, value: str) -> QuerySet[Survey]:
@@ -57,7 +71,7 @@ class SurveyFilterSet(django_filters.FilterSet):
         return queryset
 
     def sent_on_or_after(self, queryset: QuerySet[Survey], name: str, value: datetime.date) -> QuerySet[Survey]:
-        return queryset.filter(sent_at__gte=_day_start(value))
+        return queryset.filter(sent_at__gte=day_start(value))
 
     def sent_on_or_before(self, queryset: QuerySet[Survey], name: str, value: datetime.date) -> QuerySet[Survey]:
-        return queryset.filter(sent_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return queryset.filter(sent_at__lt=day_start(value + datetime.timedelta(days=1)))

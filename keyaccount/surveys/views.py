@@ -22,7 +22,7 @@ from keyaccount.core.web import add_service_errors, member_required, run_service
 from keyaccount.kpis import activity
 from keyaccount.kpis.base import Frame, Metric, Period
 from keyaccount.surveys import services
-from keyaccount.surveys.filtersets import SurveyFilterSet
+from keyaccount.surveys.filtersets import SurveyFilterSet, day_start
 from keyaccount.surveys.forms import AnswerForm, SendSurveyForm
 from keyaccount.surveys.models import Survey
 from keyaccount.surveys.selectors import (
@@ -84,10 +84,15 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     if not data.get("sent_to"):
         data["sent_to"] = today.isoformat()
     filterset = SurveyFilterSet(data, queryset=surveys_visible_to(actor), request=request)
-    surveys = filterset.qs.order_by("-sent_at", "-pk")
-    cleaned = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    filterset.is_valid()  # a filter not understood is left out; the others (account, period) still apply
+    cleaned = filterset.form.cleaned_data
     start = cleaned.get("sent_from") or today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     end = cleaned.get("sent_to") or today
+    # The list and the scores above it cover the same days, also when a day given was refused.
+    surveys = filterset.qs.filter(
+        sent_at__gte=day_start(start), sent_at__lt=day_start(end + datetime.timedelta(days=1))
+    )
+    surveys = surveys.order_by("-sent_at", "-pk")
     page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     context: dict[str, Any] = {

@@ -70,6 +70,13 @@ def test_the_list_filters_by_account_and_an_unseen_account_matches_nothing(api, 
     assert ids(api.get("/api/v1/surveys/", {"account": globex.pk})) == []
 
 
+def test_a_period_that_ends_before_it_starts_is_a_400_naming_sent_to(api, carol):
+    api.force_authenticate(carol)
+    response = api.get("/api/v1/surveys/", {"sent_from": "2026-05-01", "sent_to": "2026-04-30"})
+    assert response.status_code == 400
+    assert "sent_to" in response.data
+
+
 def test_sending_answers_201_with_one_survey_per_contact(api, ann, acme, vera):
     oleg = ContactFactory(account=acme, name="Oleg", email="oleg@acme.example")
     api.force_authenticate(ann)

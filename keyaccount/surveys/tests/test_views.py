@@ -248,3 +248,32 @@ def test_bob_gets_404_and_sam_403_on_sending_for_acme(client, bob, sam, acme):
     assert client.get(reverse("surveys:send", args=[acme.pk])).status_code == 404
     client.force_login(sam)
     assert client.get(reverse("surveys:send", args=[acme.pk])).status_code == 403
+
+
+def test_an_unknown_filter_leaves_the_scores_on_the_chosen_account_and_period(client, carol, acme, globex, vera):
+    gena = ContactFactory(account=globex, email="gena@globex.example")
+    survey(acme, vera, "csat", score=5)
+    survey(globex, gena, "csat", score=1)
+    client.force_login(carol)
+    response = client.get(reverse("surveys:list"), {"account": globex.pk, "status": "bogus"})
+
+    assert [r["survey"].account_id for r in response.context["rows"]] == [globex.pk]
+    # Globex's one answer, a 1: 0 of 1 (not Acme's 5 as well).
+    assert (response.context["csat"].numerator, response.context["csat"].denominator) == (0, 1)
+
+
+def test_a_period_that_ends_before_it_starts_is_named_and_the_default_period_shown(client, carol, acme, vera):
+    survey(acme, vera, "csat", score=5)
+    client.force_login(carol)
+    today = timezone.localdate()
+    response = client.get(
+        reverse("surveys:list"),
+        {"sent_from": (today + datetime.timedelta(days=30)).isoformat(), "sent_to": today.isoformat()},
+    )
+
+    assert response.status_code == 200
+    assert "“To” is before “From”" in text(response)
+    period = response.context["period"]
+    assert (period["start"], period["end"]) == (today - datetime.timedelta(days=89), today)
+    assert len(response.context["rows"]) == 1
+    assert response.context["csat"].denominator == 1
