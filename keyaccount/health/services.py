@@ -108,7 +108,9 @@ def update_model(
     recomputed after the commit."""
     membership = require(actor, "manage_health_model")
     org_id = membership.organization_id
-    model = model_for(org_id)
+    # Locked before the measures are read: two changes at once are checked one after the other, so
+    # together they cannot switch every weight off.
+    model = HealthModel.objects.select_for_update().get(pk=model_for(org_id).pk)
     current = {m.key: m for m in measures_of(org_id)}
     errors: dict[str, str] = {}
     for name, value in (("red_below", red_below), ("green_from", green_from)):
