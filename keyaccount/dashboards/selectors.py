@@ -7,7 +7,6 @@ Every builder runs a fixed number of queries, whatever the number of accounts.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from keyaccount.billing.selectors import (
 )
 from keyaccount.dashboards.charts import Chart, Column, Kind
 from keyaccount.dashboards.periods import add_months
-from keyaccount.kpis.base import Frame, Period
+from keyaccount.kpis.base import Frame, Period, zone_of
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -348,7 +347,6 @@ def revenue_by_month_chart(frame: Frame, account: Account, first: datetime.date,
 def touches_by_month_chart(frame: Frame, first: datetime.date, last: datetime.date) -> Chart:
     """Held client touches per month on the frame's accounts, and those with a decision maker."""
     from keyaccount.contacts.models import Contact, DecisionRole
-    from keyaccount.core.permissions import membership_of
     from keyaccount.kpis.activity import touches
 
     window = Frame(
@@ -360,8 +358,7 @@ def touches_by_month_chart(frame: Frame, first: datetime.date, last: datetime.da
     )
     dm = Contact.objects.filter(interactions=OuterRef("pk"), decision_role=DecisionRole.DECISION_MAKER)
     rows = touches(window).annotate(with_dm=Exists(dm)).values_list("occurred_at", "with_dm")
-    membership = membership_of(frame.actor)
-    tz = zoneinfo.ZoneInfo(membership.organization.timezone if membership else "UTC")
+    tz = zone_of(frame)
     counts = {month: [0, 0] for month in months_between(first, last)}
     for occurred_at, with_dm in rows:
         month = calc.month_start(occurred_at.astimezone(tz).date())

@@ -12,6 +12,7 @@ heads and admins (with the team average) and to that account manager; an account
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
@@ -29,6 +29,7 @@ from keyaccount.dashboards import backtest, selectors
 from keyaccount.dashboards import kpis as dash_kpis
 from keyaccount.dashboards.charts import Chart, csv_response, find, payload
 from keyaccount.dashboards.periods import KINDS, Picker, picker_from, trend_months
+from keyaccount.health.measures import today_in
 from keyaccount.kpis.base import Frame
 from keyaccount.kpis.scope import frame_from
 from keyaccount.tenancy.models import Role, User
@@ -83,9 +84,8 @@ def _with_payload(chart: Chart) -> dict[str, Any]:
     return {"chart": chart, "payload": payload(chart) if chart.draw else None}
 
 
-def _money_charts(frame: Frame, ids: list[int]) -> list[Chart]:
+def _money_charts(frame: Frame, ids: list[int], today: datetime.date) -> list[Chart]:
     """The charts every portfolio dashboard has: health, movements, aging, renewals, top risk."""
-    today = timezone.localdate()
     first, last = trend_months(frame.period.start, frame.period.end)
     upcoming = selectors.renewals(frame, today, ids)
     return [
@@ -108,7 +108,8 @@ def organization(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     membership = require(actor, "see_money")
     org_wide = membership.role in ORG_WIDE
-    picker, errors = picker_from(request.GET, timezone.localdate(), scope="organization", currency="")
+    today = today_in(membership.organization)
+    picker, errors = picker_from(request.GET, today, scope="organization", currency="")
     kind, _sep, ident = picker.scope.partition(":")
     if kind not in ("organization", "team"):
         errors["scope"] = str(_('Use "organization" or "team:<team id>".'))
@@ -119,7 +120,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     if frame is not None:
         ids = selectors.account_ids(frame)
         rows = dash_kpis.kpi_rows(dash_kpis.metrics_of(frame))
-        charts = [dash_kpis.kpi_chart(rows, currency=frame.currency), *_money_charts(frame, ids)]
+        charts = [dash_kpis.kpi_chart(rows, currency=frame.currency), *_money_charts(frame, ids, today)]
         if org_wide:
             people_qs = users_visible_to(actor).filter(membership__role=Role.ACCOUNT_MANAGER).order_by("name", "email")
             if kind == "team":
@@ -171,7 +172,8 @@ def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if person is None:
         raise Http404
-    picker, errors = picker_from(request.GET, timezone.localdate(), scope="", currency="")
+    today = today_in(membership.organization)
+    picker, errors = picker_from(request.GET, today, scope="", currency="")
     picker = Picker(**{**picker.__dict__, "scope": f"am:{person.pk}"})
     frame = None if errors else _frame(request, picker, errors)
     charts: list[Chart] = []
@@ -200,8 +202,8 @@ def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
         context["kpis"] = rows
         charts = [
             dash_kpis.kpi_chart(rows, currency=frame.currency, compared_label=compared_label),
-            selectors.portfolio_chart(frame, selectors.receivables_open(frame), ids, timezone.localdate()),
-            *_money_charts(frame, ids),
+            selectors.portfolio_chart(frame, selectors.receivables_open(frame), ids, today),
+            *_money_charts(frame, ids, today),
         ]
         if org_wide:
             charts.append(dash_kpis.comparison_chart(peers, by_am, currency=frame.currency, link=_am_link))
@@ -221,11 +223,12 @@ def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     """One account: its KPIs, health over time, revenue and touches by month, receivables, renewals."""
     actor: User = request.user  # type: ignore[assignment]
-    require(actor, "see_money")
+    membership = require(actor, "see_money")
     target = accounts_visible_to(actor).select_related("owner").filter(pk=pk).first()
     if target is None:
         raise Http404
-    picker, errors = picker_from(request.GET, timezone.localdate(), scope="", currency="")
+    today = today_in(membership.organization)
+    picker, errors = picker_from(request.GET, today, scope="", currency="")
     picker = Picker(**{**picker.__dict__, "scope": f"account:{target.pk}"})
     frame = None if errors else _frame(request, picker, errors)
     charts: list[Chart] = []
@@ -233,7 +236,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     if frame is not None:
         first, last = trend_months(frame.period.start, frame.period.end)
         rows = dash_kpis.kpi_rows(dash_kpis.metrics_of(frame))
-        upcoming = selectors.renewals(frame, timezone.localdate(), [target.pk])
+        upcoming = selectors.renewals(frame, today, [target.pk])
         charts = [
             dash_kpis.kpi_chart(rows, currency=frame.currency),
             selectors.health_history_chart(target, first, frame.period.end),

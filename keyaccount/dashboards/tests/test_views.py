@@ -443,6 +443,18 @@ def test_a_team_scope_is_refused_to_an_account_manager(client, org, alice):
     assert response.status_code == 400
 
 
+def test_the_running_month_is_the_organizations_own(client, monkeypatch, org, carol, acme):
+    # 2026-06-30 12:00 UTC is already 1 July 02:00 at Kiritimati (UTC+14), still 30 June on the server.
+    org.timezone = "Pacific/Kiritimati"
+    org.save()
+    moment = datetime.datetime(2026, 6, 30, 12, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    client.force_login(carol)
+    for url in (org_url(), am_url(carol), account_url(acme)):
+        period = client.get(url).context["frame"].period
+        assert (period.start, period.end) == (D(2026, 7, 1), D(2026, 7, 1)), url
+
+
 # --- query budgets ------------------------------------------------------------------------------------
 
 
