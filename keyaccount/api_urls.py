@@ -14,7 +14,6 @@ from keyaccount.billing import api as billing_api
 from keyaccount.billing.api import receivables as billing_receivables_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
-from keyaccount.dashboards import api as dashboards_api
 from keyaccount.health import api as health_api
 from keyaccount.kpis import api as kpis_api
 from keyaccount.notifications import api as notifications_api
@@ -47,7 +46,7 @@ router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 billing_api.register(router)
-for _app_api in (health_api, alerts_api, surveys_api, dashboards_api):
+for _app_api in (health_api, alerts_api, surveys_api):
     _app_api.register(router)
 
 
@@ -78,7 +77,6 @@ urlpatterns = [
     *health_api.API_PATHS,
     *alerts_api.API_PATHS,
     *surveys_api.API_PATHS,
-    *dashboards_api.API_PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar: every asset served by the site. (drf-spectacular's ReDoc
     # page is not offered: it loads fonts from Google.)

@@ -42,7 +42,6 @@ from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
 from keyaccount.core.tests.matrix_support import Endpoint
-from keyaccount.dashboards.tests import matrix as dashboards_matrix
 from keyaccount.health.tests import matrix as health_matrix
 from keyaccount.notifications.models import Notification
 from keyaccount.surveys.tests import matrix as surveys_matrix
@@ -86,7 +85,7 @@ EVERY_MODEL = [
     TaskChecklistItem,
     TaskComment,
     *BILLING_MODELS,
-    *(model for app in (health_matrix, alerts_matrix, surveys_matrix, dashboards_matrix) for model in app.MODELS),
+    *(model for app in (health_matrix, alerts_matrix, surveys_matrix) for model in app.MODELS),
 ]
 
 
@@ -142,7 +141,6 @@ def world(org, alice, bob, ann, sam, sally, carol, dave, clint, mallory, acme, g
         **health_matrix.records(org, acme, alice),
         **alerts_matrix.records(org, acme, alice),
         **surveys_matrix.records(org, acme, alice),
-        **dashboards_matrix.records(org, acme, alice),
         ivan=ContactFactory(account=acme, name="Ivan"),
         role_on_acme=ContactAccountRole.objects.create(
             organization=org, contact=ContactFactory(account=labs, name="Hanna"), account=acme
@@ -491,7 +489,7 @@ ENDPOINTS.append(
 )
 
 ENDPOINTS += BILLING_ENDPOINTS
-for _app in (health_matrix, alerts_matrix, surveys_matrix, dashboards_matrix):
+for _app in (health_matrix, alerts_matrix, surveys_matrix):
     ENDPOINTS += _app.ENDPOINTS
 
 CASES = [
