@@ -17,7 +17,6 @@ from keyaccount.health import services
 # model label → how to reach the account id from a saved or deleted row (without a query when possible).
 DIRECT = [
     "comms.Interaction",
-    "contacts.Contact",
     "contacts.ContactAccountRole",
     "work.Task",
     "work.Request",
@@ -60,6 +59,18 @@ def _on_related_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     services.schedule(instance.organization_id, account_id)
 
 
+def _on_contact(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A contact counts on its home account and on every account it has a role on (a champion there
+    who leaves turns that account's "champion left" red too)."""
+    from keyaccount.contacts.models import ContactAccountRole
+
+    if kwargs.get("raw") or services.is_paused():
+        return
+    services.schedule(instance.organization_id, instance.account_id)
+    for account_id in ContactAccountRole.objects.filter(contact_id=instance.pk).values_list("account_id", flat=True):
+        services.schedule(instance.organization_id, account_id)
+
+
 def _on_model_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
@@ -71,6 +82,9 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_on_account_row, sender=model, dispatch_uid=f"health-{label}-save")
         post_delete.connect(_on_account_row, sender=model, dispatch_uid=f"health-{label}-delete")
+    contact = apps.get_model("contacts.Contact")
+    post_save.connect(_on_contact, sender=contact, dispatch_uid="health-contacts.Contact-save")
+    post_delete.connect(_on_contact, sender=contact, dispatch_uid="health-contacts.Contact-delete")
     for label in THROUGH:
         model = apps.get_model(label)
         post_save.connect(_on_related_row, sender=model, dispatch_uid=f"health-{label}-save")

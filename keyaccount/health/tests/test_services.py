@@ -441,3 +441,22 @@ def test_it_refuses_an_assessment_expiring_today_in_the_organizations_time_zone(
 
     assert "expires_on" in refused.value.message_dict
     assert not ManualAssessment.objects.exists()
+
+
+def test_a_contact_leaving_recomputes_the_accounts_it_has_a_role_on(
+    org, acme, globex, fixed_values, django_capture_on_commit_callbacks, today
+):
+    from keyaccount.contacts.models import ContactAccountRole, DecisionRole
+    from keyaccount.core.tests.factories import ContactFactory
+
+    with services.paused():
+        champion = ContactFactory(organization=org, account=acme)
+        ContactAccountRole.objects.create(
+            organization=org, contact=champion, account=globex, decision_role=DecisionRole.CHAMPION
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        champion.left_on = TODAY
+        champion.save()
+
+    assert fixed_values.calls == [(sorted([acme.pk, globex.pk]), TODAY)]
