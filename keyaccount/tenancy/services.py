@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
@@ -229,6 +230,19 @@ def _check_lead(lead: User | None, organization_id: int) -> None:
         raise ValidationError({"lead": _("The lead must be a head of client service or an administrator.")})
 
 
+TEAM_NAME_TAKEN = gettext_lazy("A team with this name already exists.")
+
+
+def _save_team(team: Team, **kwargs: Any) -> None:
+    """Save, turning the unique name's refusal (another admin took the name a moment ago) into the same
+    message as the check before it."""
+    try:
+        with transaction.atomic():
+            team.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError({"name": TEAM_NAME_TAKEN}) from None
+
+
 @transaction.atomic
 def team_create(*, actor: User, name: str, lead: User | None = None) -> Team:
     """An admin forms a team of account managers, optionally naming the head who leads it."""
@@ -237,8 +251,8 @@ def team_create(*, actor: User, name: str, lead: User | None = None) -> Team:
     team = Team(organization_id=membership.organization_id, name=name.strip(), lead=lead)
     full_clean(team)
     if Team.objects.filter(organization_id=membership.organization_id, name__iexact=team.name).exists():
-        raise ValidationError({"name": _("A team with this name already exists.")})
-    team.save()
+        raise ValidationError({"name": TEAM_NAME_TAKEN})
+    _save_team(team)
     audit_create(actor=actor, instance=team, fields=["name", "lead"], account_id=None)
     return team
 
@@ -256,8 +270,8 @@ def team_update(*, actor: User, team: Team, name: str, lead: User | None) -> Tea
     full_clean(team)
     taken = Team.objects.filter(organization_id=membership.organization_id, name__iexact=team.name)
     if taken.exclude(pk=team.pk).exists():
-        raise ValidationError({"name": _("A team with this name already exists.")})
-    team.save(update_fields=["name", "lead"])
+        raise ValidationError({"name": TEAM_NAME_TAKEN})
+    _save_team(team, update_fields=["name", "lead"])
     after = {"name": team.name, "lead": team.lead_id}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
