@@ -116,7 +116,8 @@ def renewal_risk(
 
     For each binding contract signed by the day and not terminated by then, with its term's end as it
     stood then: the next date that matters is the notice deadline (end − notice days) while it is ahead,
-    else the end. Days left ≥ `horizon_days` → 100; fewer → 100 × days left ÷ horizon (0 on the day).
+    else the end. Days left > `horizon_days` → 100, none due; up to it → 100 × days left ÷ horizon (0 on
+    the day, 100 and named in the facts at exactly the horizon).
     A term that ended in the last `horizon_days` days with no outcome → 0; notice given not to renew, or
     the outcome "not renewed" → 0; another outcome recorded, an open-ended contract, or an automatic
     renewal whose notice deadline passed without notice → 100. The worst contract counts. 100 when no
@@ -130,7 +131,8 @@ def renewal_risk(
     worst: tuple[int, dict[str, Any]] = (100, {"no_renewal_due": True, "horizon_days": horizon})
     for c in sorted(contracts, key=lambda c: (c["end"] or datetime.date.max, c["pk"])):
         value, facts = _contract_risk(c, ctx.day.on, horizon)
-        if value < worst[0]:
+        # A deadline exactly at the horizon scores 100 yet is due: it is named rather than "none due".
+        if value < worst[0] or (value == worst[0] and "days_left" in facts and "days_left" not in worst[1]):
             worst = (value, facts)
     return MeasureValue(key, worst[0], worst[1])
 
@@ -160,6 +162,6 @@ def _contract_risk(c: dict[str, Any], on: datetime.date, horizon: int) -> tuple[
     else:
         days, facts["next"] = (end - on).days, "end"
     facts["days_left"] = days
-    if days >= horizon:
+    if days > horizon:
         return 100, {}
     return score(Fraction(100 * days, horizon)), facts

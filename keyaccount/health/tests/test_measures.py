@@ -362,6 +362,17 @@ def test_renewal_risk_is_the_days_to_the_notice_deadline_against_the_horizon(org
     assert (m.value, m.facts["contract"], m.facts["days_left"], m.facts["next"]) == (33, "C-60", 30, "notice")
 
 
+def test_renewal_risk_names_a_deadline_exactly_at_the_horizon_while_still_scoring_it_full(org, account):
+    # notice deadline in exactly 90 days (end in 120, 30 days' notice): within the horizon, value 100 × 90 ÷ 90
+    _contract(account, AS_OF + datetime.timedelta(days=120), number="C-120")
+    m = measure(org, account, K.RENEWAL_RISK)
+    assert (m.value, m.facts["contract"], m.facts["days_left"]) == (100, "C-120", 90)
+    # one day further out, it is not due yet
+    account.contracts.update(end_date=AS_OF + datetime.timedelta(days=121))
+    m = measure(org, account, K.RENEWAL_RISK)
+    assert (m.value, m.facts.get("no_renewal_due")) == (100, True)
+
+
 def test_renewal_risk_reads_the_term_as_it_stood_before_a_later_renewal(org, account):
     contract = _contract(account, D(2027, 5, 30), number="C-1")
     Renewal.objects.create(
