@@ -51,7 +51,7 @@ def survey_by_token(token: str) -> Survey | None:
     """The survey behind a public link, with the organization's name for the page; None for a forged token."""
     if not token or len(token) > 64:
         return None
-    return Survey.objects.select_related("organization").filter(token=token).first()
+    return Survey.objects.select_related("organization", "sent_by").filter(token=token).first()
 
 
 def _zone(account_ids: list[int]) -> datetime.tzinfo:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -154,6 +155,15 @@ def _closed_page(request: HttpRequest, reason: str) -> HttpResponse:
     return _public(render(request, "surveys/answer_closed.html", {"message": message}, status=status))
 
 
+def _speak_the_emails_language(request: HttpRequest, survey: Survey) -> None:
+    """The page speaks the language the email was written in (the sender's), unless this browser chose one
+    with the language switch."""
+    language = getattr(survey.sent_by, "language", None)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+
+
 @never_cache
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The question with its score buttons and a comment box. Anyone holding the link may answer once, before
@@ -161,6 +171,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     survey: Survey | None = survey_by_token(token)
     if survey is None:
         return _closed_page(request, "unknown")
+    _speak_the_emails_language(request, survey)
     status = survey.status_at(timezone.now())
     if status != "open":
         return _closed_page(request, status)

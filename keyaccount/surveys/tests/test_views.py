@@ -47,6 +47,16 @@ def test_an_anonymous_visitor_sees_the_question_and_the_csat_buttons(client, acm
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_the_page_speaks_the_language_the_email_was_written_in_unless_the_visitor_chose_one(client, acme, vera, alice):
+    alice.language = "ru"
+    alice.save(update_fields=["language"])
+    s = survey(acme, vera, "csat", sent_by=alice)
+
+    assert "Насколько вас устраивает работа Demo Agency" in text(client.get(answer_url(s), HTTP_ACCEPT_LANGUAGE="en"))
+    client.cookies["django_language"] = "en"
+    assert "How satisfied are you with the work of Demo Agency" in text(client.get(answer_url(s)))
+
+
 def test_the_nps_page_offers_0_to_10(client, acme, vera):
     page = text(client.get(answer_url(survey(acme, vera, "nps"))))
     assert "How likely are you to recommend Demo Agency" in page
