@@ -19,7 +19,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -130,7 +129,7 @@ class HealthScoreViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["score", "account__name", "on"]
 
     def get_queryset(self):
-        return selectors.scores_for(self.request.user, as_of=timezone.localdate())
+        return selectors.scores_for(self.request.user)
 
 
 # --- assessments ---------------------------------------------------------------------------------------
