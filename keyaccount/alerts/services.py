@@ -117,7 +117,13 @@ def playbook_ensure_defaults(organization_id: int, language: str | None = None) 
         for (rule, band), (name, steps) in DEFAULT_PLAYBOOKS.items():
             if (rule, band) in existing:
                 continue
-            playbook = Playbook.objects.create(organization_id=organization_id, rule=rule, band=band, name=_(name))
+            try:
+                with transaction.atomic():
+                    playbook = Playbook.objects.create(
+                        organization_id=organization_id, rule=rule, band=band, name=_(name)
+                    )
+            except IntegrityError:
+                continue  # an admin wrote this rule and band's playbook a moment ago: theirs stands
             PlaybookStep.objects.bulk_create(
                 PlaybookStep(
                     organization_id=organization_id, playbook=playbook, position=i, title=_(title), days_until_due=days

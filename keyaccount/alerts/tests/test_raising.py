@@ -174,6 +174,25 @@ def test_the_defaults_are_created_once_and_a_deleted_playbook_stays_deleted(org,
     assert PlaybookSeed.objects.filter(organization=org).count() == 1
 
 
+def test_the_defaults_skip_a_playbook_an_admin_wrote_at_that_moment_and_make_the_others(org, acme, monkeypatch):
+    from django.db import IntegrityError
+
+    create = Playbook.objects.create
+
+    def admin_got_there_first(**fields):
+        # The admin's own "band_drop / red", committed by another request, takes the unique rule and band.
+        if (fields["rule"], fields["band"]) == ("band_drop", "red"):
+            raise IntegrityError("alert_playbook_unique_rule_band")
+        return create(**fields)
+
+    monkeypatch.setattr(Playbook.objects, "create", admin_got_there_first)
+
+    assert playbook_ensure_defaults(org.pk) is True
+    made = set(Playbook.objects.filter(organization=org).values_list("rule", "band"))
+    assert len(made) == 4 and ("band_drop", "red") not in made
+    assert all(playbook.steps.exists() for playbook in Playbook.objects.filter(organization=org))
+
+
 def test_the_account_manager_is_told_of_a_yellow_alert_and_the_heads_are_not(alice, carol, acme):
     recompute(acme, GREEN, YELLOW)
 
