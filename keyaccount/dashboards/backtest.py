@@ -38,8 +38,9 @@ def charts(frame: Frame) -> list[Chart]:
         ],
         draw="",
         note=_(
-            "ROC AUC: the chance that an account which then churned or shrank had a lower score than one "
-            "which did not (1 perfect, 0.5 no better than chance)."
+            "Month-end health scored with the current health model's weights. ROC AUC: the chance that an "
+            "account which then churned or shrank had a lower score than one which did not (1 perfect, 0.5 "
+            "no better than chance)."
         ),
     )
     predicted = str(_("Red (score below %(threshold)s)") % {"threshold": result.red_below})

@@ -1,8 +1,13 @@
 """Backtest: how well the health score would have told, from the organization's own history, which
 accounts were about to be lost or to shrink.
 
-- A *sample* is a month-end HealthSnapshot (its day is the last day of a month) with a known score,
-  whose 90 days after it have fully passed: its day is before today − 90 days.
+- A *sample* is a month-end HealthSnapshot (its day is the last day of a month) whose 90 days after it
+  have fully passed (its day is before today − 90 days), scored with the organization's **current**
+  health model: its stored measure values weighed with today's weights and switches, so an admin can
+  change the weights and see at once whether they would have told the lost accounts apart better. (The
+  measures' own settings, such as windows, stay as they were when the snapshot was taken; a snapshot
+  stored without its measures keeps its stored score.) A snapshot whose score is then unknown is not a
+  sample.
 - Its *outcome* is positive when, within the 90 days after the snapshot's day (day + 1 … day + 90),
   the account churned (a status change to "churned" dated then, in the organization's time zone), or
   its recurring revenue went down: in some currency its MRR on day + 90 is below its MRR on the day
@@ -34,7 +39,7 @@ from django.utils import timezone
 from keyaccount.accounts.models import AccountStatus, AccountStatusChange
 from keyaccount.billing import calc
 from keyaccount.billing.models import BINDING_STATUSES, BillingModel, Contract
-from keyaccount.health.models import HealthModel, HealthSnapshot
+from keyaccount.health.models import HealthMeasure, HealthModel, HealthSnapshot
 
 WINDOW_DAYS = 90
 DEFAULT_RED_BELOW = 40
@@ -145,15 +150,32 @@ def _zone(organization: Any) -> datetime.tzinfo:
         return timezone.get_current_timezone()
 
 
+def _current_model_score(organization: Any) -> Any:
+    """`(account_id, on, stored measures) -> score` under the organization's current weights (two queries)."""
+    from keyaccount.health import scoring
+    from keyaccount.health.base import MeasureValue
+
+    model = HealthModel.objects.filter(organization=organization).first() or HealthModel(
+        red_below=DEFAULT_RED_BELOW, green_from=70
+    )
+    measures = list(HealthMeasure.objects.filter(organization=organization))
+
+    def rescore(account_id: int, on: datetime.date, stored: list[dict[str, Any]]) -> int | None:
+        values = {m["key"]: MeasureValue(m["key"], m.get("value"), m.get("facts") or {}) for m in stored}
+        return scoring.score(account_id, on, values, model, measures).score
+
+    return rescore
+
+
 def samples_of(
     organization: Any, accounts: Iterable[Any] | None = None, today: datetime.date | None = None
 ) -> list[Sample]:
-    """The month-end snapshots with a known score and their outcomes (see the module's definitions).
-    Five queries, whatever the history's size."""
+    """The month-end snapshots with a known score under the current model, and their outcomes (see the
+    module's definitions). Seven queries, whatever the history's size."""
     zone = _zone(organization)
     today = today or timezone.localdate(timezone=zone)
     last = today - datetime.timedelta(days=WINDOW_DAYS + 1)  # day + 90 < today
-    snapshots = HealthSnapshot.objects.filter(organization=organization, score__isnull=False, on__lte=last)
+    snapshots = HealthSnapshot.objects.filter(organization=organization, on__lte=last)
     if accounts is not None:
         snapshots = snapshots.filter(account_id__in=[getattr(a, "pk", a) for a in accounts])
     first = snapshots.aggregate(first=Min("on"))["first"]
@@ -162,8 +184,9 @@ def samples_of(
     rows = list(
         snapshots.filter(on__in=_month_ends(first, last))
         .order_by("account_id", "on")
-        .values_list("account_id", "on", "score")
+        .values_list("account_id", "on", "score", "measures")
     )
+    rescore = _current_model_score(organization)
     ids = sorted({r[0] for r in rows})
     churned_on: dict[int, list[datetime.date]] = defaultdict(list)
     for account_id, moment in AccountStatusChange.objects.filter(
@@ -180,7 +203,10 @@ def samples_of(
         contracts[contract.account_id].append(contract)
 
     samples = []
-    for account_id, on, score in rows:
+    for account_id, on, stored_score, stored_measures in rows:
+        score = rescore(account_id, on, stored_measures) if stored_measures else stored_score
+        if score is None:
+            continue
         end = on + datetime.timedelta(days=WINDOW_DAYS)
         churned = any(on < d <= end for d in churned_on.get(account_id, []))
         own = contracts.get(account_id, [])

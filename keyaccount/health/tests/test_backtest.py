@@ -126,3 +126,46 @@ def test_backtest_runs_the_same_queries_for_2_and_20_accounts(org):
         assert result.samples == len(some)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_backtest_weighs_the_stored_measures_with_the_current_model_so_new_weights_show_at_once(org, acme, globex):
+    """acme churned after 2026-01-31; globex did not. On that day acme's contact recency was 20 and its
+    satisfaction 90; globex's 80 and 30. Stored scores (equal weights): acme 55, globex 55: a tie."""
+    from keyaccount.health.models import HealthMeasure
+
+    HealthModel.objects.create(organization=org, red_below=40, green_from=70)
+    weights = {"contact_recency": 1, "satisfaction": 1}
+    for key, weight in weights.items():
+        HealthMeasure.objects.create(organization=org, key=key, weight=weight)
+    for account, recency, satisfaction in ((acme, 20, 90), (globex, 80, 30)):
+        HealthSnapshot.objects.create(
+            organization=org,
+            account=account,
+            on=D(2026, 1, 31),
+            score=55,
+            band="yellow",
+            measures=[{"key": "contact_recency", "value": recency}, {"key": "satisfaction", "value": satisfaction}],
+        )
+    created(
+        AccountStatusChange.objects.create(organization=org, account=acme, from_status="active", to_status="churned"),
+        D(2026, 3, 1),
+    )
+
+    assert backtest(org, today=TODAY).auc == Decimal("0.5000")  # 55 against 55
+
+    # Contact recency alone: acme 20 < globex 80, and 20 is red: a perfect catch.
+    HealthMeasure.objects.filter(organization=org, key="satisfaction").update(enabled=False)
+    result = backtest(org, today=TODAY)
+    assert (result.auc, result.true_positives, result.false_positives) == (Decimal("1.0000"), 1, 0)
+
+    # Satisfaction alone: acme 90 > globex 30: exactly inverted, and globex is the false alarm.
+    HealthMeasure.objects.filter(organization=org).update(enabled=True)
+    HealthMeasure.objects.filter(organization=org, key="contact_recency").update(enabled=False)
+    result = backtest(org, today=TODAY)
+    assert (result.auc, result.true_positives, result.false_positives) == (Decimal("0.0000"), 0, 1)
+
+    # Nothing that counts is known: no samples.
+    HealthMeasure.objects.filter(organization=org).update(enabled=False)
+    HealthMeasure.objects.filter(organization=org, key="overdue_work").delete()
+    HealthMeasure.objects.create(organization=org, key="overdue_work", weight=1)
+    assert backtest(org, today=TODAY).samples == 0
