@@ -12,6 +12,8 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import Organization
 
@@ -22,8 +24,13 @@ _HORIZON_DAYS = 3660
 def organization_zone(organization: Organization) -> datetime.tzinfo:
     try:
         return zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         return datetime.UTC
+
+
+def organization_today(organization: Organization) -> datetime.date:
+    """Today as the organization's time zone sees it (not the server's)."""
+    return timezone.localdate(timezone=organization_zone(organization))
 
 
 def workdays_of(organization: Organization) -> set[int]:

@@ -74,6 +74,7 @@ class Chart:
 
 
 def _number(value: Any) -> float | None:
+    """A point for Chart.js to draw (JSON numbers); the table and the CSV keep the exact decimals."""
     if value is None:
         return None
     if isinstance(value, (Decimal, int, float)):

@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
+from keyaccount.core.calendar import organization_today
 from keyaccount.core.money import Currency
 from keyaccount.core.permissions import ORG_WIDE, require
 from keyaccount.dashboards import backtest, selectors
 from keyaccount.dashboards import kpis as dash_kpis
 from keyaccount.dashboards.charts import Chart, csv_response, find, payload
 from keyaccount.dashboards.periods import KINDS, Picker, picker_from, trend_months
-from keyaccount.health.measures import today_in
 from keyaccount.kpis.base import Frame
 from keyaccount.kpis.scope import frame_from
 from keyaccount.tenancy.models import Role, User
@@ -108,7 +108,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     membership = require(actor, "see_money")
     org_wide = membership.role in ORG_WIDE
-    today = today_in(membership.organization)
+    today = organization_today(membership.organization)
     picker, errors = picker_from(request.GET, today, scope="organization", currency="")
     kind, _sep, ident = picker.scope.partition(":")
     if kind not in ("organization", "team"):
@@ -172,7 +172,7 @@ def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if person is None:
         raise Http404
-    today = today_in(membership.organization)
+    today = organization_today(membership.organization)
     picker, errors = picker_from(request.GET, today, scope="", currency="")
     picker = Picker(**{**picker.__dict__, "scope": f"am:{person.pk}"})
     frame = None if errors else _frame(request, picker, errors)
@@ -227,7 +227,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     target = accounts_visible_to(actor).select_related("owner").filter(pk=pk).first()
     if target is None:
         raise Http404
-    today = today_in(membership.organization)
+    today = organization_today(membership.organization)
     picker, errors = picker_from(request.GET, today, scope="", currency="")
     picker = Picker(**{**picker.__dict__, "scope": f"account:{target.pk}"})
     frame = None if errors else _frame(request, picker, errors)

@@ -25,7 +25,6 @@ accounts were about to be lost or to shrink.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from django.utils import timezone
 from keyaccount.accounts.models import AccountStatus, AccountStatusChange
 from keyaccount.billing import calc
 from keyaccount.billing.models import BINDING_STATUSES, BillingModel, Contract
+from keyaccount.core.calendar import organization_zone
 from keyaccount.health.models import HealthMeasure, HealthModel, HealthSnapshot
 
 WINDOW_DAYS = 90
@@ -143,13 +143,6 @@ def _month_ends(first: datetime.date, last: datetime.date) -> list[datetime.date
     return result
 
 
-def _zone(organization: Any) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return timezone.get_current_timezone()
-
-
 def _current_model_score(organization: Any) -> Any:
     """`(account_id, on, stored measures) -> score` under the organization's current weights (two queries)."""
     from keyaccount.health import scoring
@@ -172,7 +165,7 @@ def samples_of(
 ) -> list[Sample]:
     """The month-end snapshots with a known score under the current model, and their outcomes (see the
     module's definitions). Seven queries, whatever the history's size."""
-    zone = _zone(organization)
+    zone = organization_zone(organization)
     today = today or timezone.localdate(timezone=zone)
     last = today - datetime.timedelta(days=WINDOW_DAYS + 1)  # day + 90 < today
     snapshots = HealthSnapshot.objects.filter(organization=organization, on__lte=last)
@@ -221,7 +214,7 @@ def samples_of(
 def backtest(organization: Any, accounts: Iterable[Any] | None = None, today: datetime.date | None = None) -> Backtest:
     """How the organization's month-end health scores would have separated the accounts that churned or
     shrank within 90 days from those that did not (module docstring), at its current red threshold."""
-    zone = _zone(organization)
+    zone = organization_zone(organization)
     today = today or timezone.localdate(timezone=zone)
     model = HealthModel.objects.filter(organization=organization).values_list("red_below", flat=True).first()
     red_below = model if model is not None else DEFAULT_RED_BELOW

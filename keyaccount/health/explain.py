@@ -9,6 +9,7 @@ through gettext: placeholders are named so a translation may reorder them.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import date_format
@@ -185,9 +186,10 @@ def _sentiment(value: int, f: dict[str, Any]) -> str:
     change = f.get("change")
     if change is None:
         return sentence
-    if str(change).startswith("-"):
+    delta = Decimal(str(change))
+    if delta < 0:
         trend = _("down %(change)s from the period before") % {"change": str(change).lstrip("-")}
-    elif float(change) > 0:
+    elif delta > 0:
         trend = _("up %(change)s from the period before") % {"change": change}
     else:
         trend = _("the same as the period before")

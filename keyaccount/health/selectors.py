@@ -71,10 +71,10 @@ def _today_of(actor: User | None) -> datetime.date:
     """The actor's organization's today (the server's for someone without one, who sees nothing anyway)."""
     from django.utils import timezone
 
-    from keyaccount.health.measures import today_in
+    from keyaccount.core.calendar import organization_today
 
     membership = membership_of(actor)
-    return today_in(membership.organization) if membership is not None else timezone.localdate()
+    return organization_today(membership.organization) if membership is not None else timezone.localdate()
 
 
 def scores_for(

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, AccountStatus
 from keyaccount.core.audit import audit_create, audit_record
+from keyaccount.core.calendar import organization_today
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require, require_on_account
 from keyaccount.core.services import claim_version, full_clean
@@ -200,7 +201,7 @@ def record_assessment(
     comment = (comment or "").strip()
     if not comment:
         errors["comment"] = _("Say why: the comment explains the assessment to the team.")
-    if expires_on is None or expires_on <= health_measures.today_in(account.organization):
+    if expires_on is None or expires_on <= organization_today(account.organization):
         errors["expires_on"] = _("The assessment must expire after today.")
     if errors:
         raise ValidationError(errors)
@@ -277,7 +278,7 @@ def recompute(
     replace it (only the snapshot is written). Batched: a constant number of queries per 500 accounts."""
     with paused():  # what the recompute writes (and what alerts write in reply) needs no recompute
         organization = _organization(organization)
-        return _recompute(organization, account_ids, as_of or health_measures.today_in(organization))
+        return _recompute(organization, account_ids, as_of or organization_today(organization))
 
 
 def _recompute(organization: Any, account_ids: Iterable[int] | None, as_of: datetime.date) -> list[Scored]:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
+from keyaccount.core.calendar import organization_today
 from keyaccount.core.permissions import can, editable_accounts_q, membership_of
 from keyaccount.core.web import member_required, run_service
 from keyaccount.health import measures as health_measures
@@ -85,7 +86,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
         can(actor, "assess_health")
         and Account.objects.filter(editable_accounts_q(actor, "assess_health"), pk=account.pk).exists()
     )
-    today = health_measures.today_in(account.organization)
+    today = organization_today(account.organization)
     status = 200
     form = None
     if request.method == "POST":

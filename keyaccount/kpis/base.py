@@ -9,7 +9,6 @@ currency, never summed across currencies.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -73,12 +72,13 @@ class Frame:
     user_id: int | None = None
 
 
-def zone_of(frame: Frame) -> zoneinfo.ZoneInfo:
+def zone_of(frame: Frame) -> datetime.tzinfo:
     """The organization's time zone: the days of a period are its days (UTC without a membership)."""
+    from keyaccount.core.calendar import organization_zone
     from keyaccount.core.permissions import membership_of
 
     membership = membership_of(frame.actor)
-    return zoneinfo.ZoneInfo(membership.organization.timezone if membership is not None else "UTC")
+    return organization_zone(membership.organization) if membership is not None else datetime.UTC
 
 
 def ratio(numerator: Number, denominator: Number, places: int = 4) -> Decimal | None:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from keyaccount.accounts.models import AccountStatus
+from keyaccount.core.calendar import organization_zone
 from keyaccount.health.base import MeasureKey, MeasureValue
 from keyaccount.health.measures._base import (
     DEFAULTS,
@@ -37,12 +38,10 @@ from keyaccount.health.measures._base import (
     Person,
     _context,
     _status_on,
-    _zone,
     linear,
     mean,
     params_for,
     score,
-    today_in,
     unknown,
 )
 from keyaccount.health.measures.money import (
@@ -91,7 +90,6 @@ __all__ = [
     "score",
     "sentiment_trend",
     "stakeholder_coverage",
-    "today_in",
     "unknown",
 ]
 
@@ -114,7 +112,7 @@ def measure_values(
     ids = sorted({getattr(a, "pk", a) for a in accounts})
     if not ids:
         return {}
-    day = Day(as_of, _zone(organization))
+    day = Day(as_of, organization_zone(organization))
     params = {key: params_for(key, params_by_key) for key in DEFAULTS}
     ctx = _context(organization, ids, day)
     ids = [pk for pk in ids if pk in ctx.accounts]

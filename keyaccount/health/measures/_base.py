@@ -5,7 +5,6 @@ all the accounts."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -105,19 +104,6 @@ class Day:
 
     def days_since(self, moment: datetime.datetime) -> int:
         return (self.on - self.date_of(moment)).days
-
-
-def _zone(organization: Any) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return timezone.get_current_timezone()
-
-
-def today_in(organization: Any) -> datetime.date:
-    """Today as the organization's time zone sees it: the day a score is computed for, and the day an
-    assessment must expire after."""
-    return timezone.localdate(timezone=_zone(organization))
 
 
 def unknown(key: str, reason: str, **facts: Any) -> MeasureValue:

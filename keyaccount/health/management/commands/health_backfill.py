@@ -16,8 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from keyaccount.core.calendar import organization_today
 from keyaccount.health import services
-from keyaccount.health.measures import today_in
 from keyaccount.tenancy.models import Organization
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(slug=options["organization"]).first()
         if organization is None:
             raise CommandError(f"There is no organization {options['organization']!r}.")
-        today = today_in(organization)
+        today = organization_today(organization)
         started = time.monotonic()
         written = services.backfill(organization, months_back(today, options["months"]), today)
         self.stdout.write(f"{written} snapshots written in {time.monotonic() - started:.1f} s.")
