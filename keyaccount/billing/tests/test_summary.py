@@ -17,6 +17,12 @@ D = datetime.date
 TODAY = D(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def on_june_15(time_machine):
+    """The account page reads the real clock: it is 15 June 2026 for every test here."""
+    time_machine.move_to(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC))
+
+
 @pytest.fixture
 def acme_money(org, acme, globex):
     """acme on 15 June 2026: two retainers (one amended), a fixed project, an old and a draft contract;

@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
@@ -50,11 +51,31 @@ def accounts_of(slug):
     return Account.objects.filter(organization__slug=slug)
 
 
-@pytest.fixture(scope="class")
-def shared_demo(django_db_setup, django_db_blocker):
-    """One demo organization for the tests of a class that only read it (loading it takes a second or two);
-    every test runs in its own savepoint on top of it, and the whole of it is rolled back after the class."""
-    with django_db_blocker.unblock(), transaction.atomic():
+# The demo is counted back from the day it is loaded, so it is tried on days whose calendar is awkward:
+# a year end (also a month and quarter end) and the leap day (the end of a short month).
+AWKWARD_DAYS = [datetime.date(2026, 12, 31), datetime.date(2028, 2, 29)]
+
+
+def morning_of(day):
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def on_a_fixed_day(request):
+    """Tests outside the class load the demo on a fixed day (the class sets its own days)."""
+    if request.cls is not None:
+        yield
+        return
+    with time_machine.travel(morning_of(datetime.date(2026, 6, 15)), tick=True):
+        yield
+
+
+@pytest.fixture(scope="class", params=AWKWARD_DAYS, ids=str)
+def shared_demo(request, django_db_setup, django_db_blocker):
+    """One demo organization for the tests of a class that only read it (loading it takes a few seconds),
+    loaded and read on each awkward day; every test runs in its own savepoint on top of it, and the whole of
+    it is rolled back after the class."""
+    with time_machine.travel(morning_of(request.param), tick=True), django_db_blocker.unblock(), transaction.atomic():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             output = seed(password="open sesame")
         yield Organization.objects.get(slug="demo-agency"), output

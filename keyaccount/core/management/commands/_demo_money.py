@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 D = datetime.date
 ZERO = Decimal("0.00")
 HISTORY_MONTHS = 12  # a year of invoices up to the current month
+UNPAID_BY_BAD_PAYER = 4  # the client who stopped paying owes its last four invoices (the oldest in part)
 RU_MONTHS = [
     "",
     "январь",
@@ -149,6 +150,7 @@ class InvoicePlan:
     tax_total: Decimal = ZERO
     paid: Decimal = ZERO
     paid_on: datetime.date | None = None
+    never_paid: bool = False  # the bad payer's extra work: left open whatever the payment profile
 
 
 @dataclass
@@ -242,9 +244,12 @@ class MoneyPlanner:
                 made = self.plan_invoices(contract)
                 self.plan_acts(contract, made)
                 invoices.setdefault(account.index, []).extend(made)
+        if bad_payer is not None:
+            invoices[bad_payer] += self.plan_extra_work_unpaid(by_account[bad_payer], invoices[bad_payer])
         self.make_sure_of_the_chores()
         for account in self.accounts:
             self.plan_payments(account, invoices.get(account.index, []), bad=account.index == bad_payer)
+        self.make_sure_of_an_advance(bad_payer)
         self.number()
         return self.plan_
 
@@ -595,6 +600,33 @@ class MoneyPlanner:
                 ActPlan(contract.account, contract, period, amount, contract.currency, sent_on, signed_on)
             )
 
+    def plan_extra_work_unpaid(self, contracts: list[ContractPlan], invoices: list[InvoicePlan]) -> list[InvoicePlan]:
+        """The bad payer's invoices for extra work, one in each aging bucket that its unpaid monthly invoices miss.
+
+        Monthly invoices are 28-31 days apart, so the last four of them leave a 30-day bucket empty on some days;
+        the demo shows every bucket on whatever day it is loaded.
+        """
+        rng, today = self.rng, self.today
+        retainer = next(c for c in contracts if c.model == BillingModel.RETAINER and c.start <= add_months(today, -6))
+        issued = sorted((i for i in invoices if not i.draft), key=lambda i: (i.issue, i.contract.start))
+        filled = {calc.bucket_of(i.due, today) for i in issued[max(0, len(issued) - UNPAID_BY_BAD_PAYER) :]}
+        ru = retainer.lang == "ru"
+        extra = []
+        for bucket, days_past_due in (("days_1_30", 15), ("days_31_60", 45), ("days_61_90", 75), ("days_90_plus", 120)):
+            if bucket in filled:
+                continue
+            due = today - datetime.timedelta(days=days_past_due)
+            issue = max(due - datetime.timedelta(days=retainer.terms), retainer.start)
+            price = round_to(
+                retainer.value_on(issue) * Decimal(rng.randint(15, 40)) / 100,
+                1000 if retainer.currency == "RUB" else 10,
+            )
+            work = "Дополнительные работы сверх абонентского обслуживания" if ru else "Extra work outside the retainer"
+            invoice = self.invoice(retainer, issue, None, [LinePlan(work, Decimal(1), price, retainer.tax_rate)])
+            invoice.due, invoice.never_paid = due, True
+            extra.append(invoice)
+        return extra
+
     def pick_bad_payer(self, by_account: dict[int, list[ContractPlan]]) -> int | None:
         """One client (at risk if there is one) who stopped paying months ago: every aging bucket is filled."""
         candidates = [
@@ -615,10 +647,12 @@ class MoneyPlanner:
         profile = rng.choices(["prompt", "late", "partial"], weights=[65, 25, 10])[0]
         if account.status == AccountStatus.AT_RISK and rng.random() < 0.4:
             profile = "late"
-        issued = sorted((i for i in invoices if not i.draft), key=lambda i: (i.issue, i.contract.start))
+        issued = sorted(
+            (i for i in invoices if not i.draft and not i.never_paid), key=lambda i: (i.issue, i.contract.start)
+        )
         unpaid_from = len(issued)
         if bad:
-            unpaid_from = max(0, len(issued) - 4)
+            unpaid_from = max(0, len(issued) - UNPAID_BY_BAD_PAYER)
         elif account.status == AccountStatus.CHURNED and issued and rng.random() < 0.6:
             unpaid_from = len(issued) - 1  # the last invoice of a lost client
         events: list[tuple[datetime.date, InvoicePlan, Decimal]] = []
@@ -659,10 +693,7 @@ class MoneyPlanner:
             else:
                 payments.append(PaymentPlan(account.index, day, invoice.contract.currency, [(invoice, amount)]))
         if payments and rng.random() < 0.08:
-            latest = payments[-1]  # an advance for the next month: kept as the account's credit
-            latest.extra = round_to(
-                latest.allocated * Decimal(rng.randint(10, 50)) / 100, 1000 if latest.currency == "RUB" else 10
-            )
+            self.pay_in_advance(payments[-1])
         for payment in payments:
             for invoice, amount in payment.allocations:
                 invoice.paid += amount
@@ -672,6 +703,19 @@ class MoneyPlanner:
                 f"п/п № {rng.randint(100, 9999)}" if account.lang == "ru" else f"Wire {rng.randint(10**5, 10**6 - 1)}"
             )
         self.plan_.payments += payments
+
+    def pay_in_advance(self, payment: PaymentPlan) -> None:
+        """An advance for the next month paid with this transfer: kept as the account's credit."""
+        step = 1000 if payment.currency == "RUB" else 10
+        payment.extra = max(round_to(payment.allocated * Decimal(self.rng.randint(10, 50)) / 100, step), Decimal(step))
+
+    def make_sure_of_an_advance(self, bad_payer: int | None) -> None:
+        """At least one client has paid ahead, so the demo shows a credit waiting to be allocated."""
+        if any(p.extra for p in self.plan_.payments):
+            return
+        good = [p for p in self.plan_.payments if p.account != bad_payer and p.allocated > 0]
+        if good:
+            self.pay_in_advance(max(good, key=lambda p: (p.date, p.account)))
 
     def number(self) -> None:
         """Numbers unique in the organization: contracts by start, invoices "YYYY-NNN" and acts by year."""
