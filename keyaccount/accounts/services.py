@@ -238,7 +238,7 @@ def account_change_status(
     if to_status != AccountStatus.CHURNED and churn_reason:
         raise ValidationError({"churn_reason": _("A churn reason is only for a churned account.")})
     from_status = account.status
-    claim_version(account, expected_version)
+    claim_version(account, expected_version, status=from_status)
     account.status = to_status
     account.churn_reason = churn_reason
     full_clean(account)

@@ -327,7 +327,7 @@ def interaction_complete(
     interaction.state = InteractionState.DONE
     full_clean(interaction)
     _check_state_fields(interaction)
-    claim_version(interaction, expected_version)
+    claim_version(interaction, expected_version, state=InteractionState.PLANNED)
     interaction.save()
     _audit_state_move(actor, interaction, before)
     return interaction
@@ -340,7 +340,7 @@ def interaction_cancel(*, actor: User, interaction: Interaction, expected_versio
     if interaction.state != InteractionState.PLANNED:
         raise ValidationError({"state": _("Only a planned interaction can be cancelled.")})
     before = snapshot(interaction, ["state"])
-    claim_version(interaction, expected_version)
+    claim_version(interaction, expected_version, state=InteractionState.PLANNED)
     interaction.state = InteractionState.CANCELLED
     interaction.save()
     _audit_state_move(actor, interaction, before)

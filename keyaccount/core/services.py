@@ -75,14 +75,16 @@ def check_same_organization(organization_id: int, **related: Any) -> None:
         raise ValidationError(errors)
 
 
-def claim_version(instance: models.Model, expected_version: int | None) -> None:
-    """Bump `version` if it is still `expected_version` (or unconditionally when None); else ConflictError.
+def claim_version(instance: models.Model, expected_version: int | None, **starting_state: Any) -> None:
+    """Bump `version` if it is still `expected_version` (or any version when None) and the row is still in
+    `starting_state` (e.g. `status="new"`); else ConflictError.
 
     The conditional UPDATE is atomic in the database, so of two concurrent editors of one version only
-    the first wins.
+    the first wins; and of two concurrent workflow actions from one state (two triages of one request,
+    two completions of one call), only the first moves it, whether or not they sent a version.
     """
     model = type(instance)
-    qs = model._default_manager.filter(pk=instance.pk)
+    qs = model._default_manager.filter(pk=instance.pk, **starting_state)
     if expected_version is not None:
         qs = qs.filter(version=expected_version)
     if qs.update(version=F("version") + 1) != 1:

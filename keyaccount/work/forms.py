@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
-# Moving a task to these needs a word on why.
-NEEDS_REASON = {TaskStatus.BLOCKED, TaskStatus.CANCELLED}
 
 
 def _datetime_field(field: forms.Field) -> None:
@@ -104,7 +102,7 @@ class TaskForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    """Move a task to another status; blocking or cancelling it needs a reason."""
+    """Move a task to another status (the service asks for a reason where the workflow needs one)."""
 
     to = forms.ChoiceField(label=_("New status"), choices=TaskStatus.choices)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -114,12 +112,6 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = task.version
         self.fields["version"].required = False
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("to") in NEEDS_REASON and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why: the team and the client will ask."))
-        return data
 
 
 class MoveDueForm(forms.Form):

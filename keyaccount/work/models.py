@@ -182,6 +182,8 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_TASK_STATUSES = [TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.REVIEW, TaskStatus.BLOCKED]
+# Moving a task to these needs a word on why: the team and the client will ask.
+STATUSES_NEEDING_REASON = frozenset({TaskStatus.BLOCKED, TaskStatus.CANCELLED})
 
 # new → in_progress → review → done; any open → blocked / cancelled; blocked → in_progress.
 TASK_TRANSITIONS: dict[str, set[str]] = {

@@ -28,6 +28,7 @@ from keyaccount.core.services import apply_update, check_same_organization, clai
 from keyaccount.tenancy.models import Membership, Organization, Role
 from keyaccount.work.models import (
     OPEN_TASK_STATUSES,
+    STATUSES_NEEDING_REASON,
     TASK_TRANSITIONS,
     Project,
     ProjectGoal,
@@ -465,7 +466,7 @@ def request_triage(
             changes["explanation"] = ["", request.explanation]
     if decision != Decision.ACCEPT and tasks:
         raise ValidationError({"tasks": _("Only an accepted request turns into tasks.")})
-    claim_version(request, expected_version)
+    claim_version(request, expected_version, status=RequestStatus.NEW)
     request.status = status
     request.triaged_at = timezone.now()
     request.triaged_by = actor
@@ -502,7 +503,7 @@ def request_quote_answer(
         raise ValidationError({"accepted": _("The client's answer is already recorded.")})
     if tasks and not accepted:
         raise ValidationError({"tasks": _("Only an accepted quote turns into tasks.")})
-    claim_version(request, expected_version)
+    claim_version(request, expected_version, status=RequestStatus.QUOTED, quote_accepted=None)
     request.quote_accepted = bool(accepted)
     request.save()
     audit_record(
@@ -648,8 +649,10 @@ def task_transition(
                 % {"from": task.status, "to": to, "allowed": names}
             }
         )
+    if to in STATUSES_NEEDING_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the team and the client will ask.")})
     from_status = task.status
-    claim_version(task, expected_version)
+    claim_version(task, expected_version, status=from_status)
     task.status = to
     task.completed_at = timezone.now() if to == TaskStatus.DONE else None
     task.save(update_fields=["status", "completed_at", "version", "updated_at"])

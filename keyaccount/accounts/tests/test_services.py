@@ -145,6 +145,17 @@ def test_churn_needs_a_reason_and_is_kept_in_the_history(alice, acme):
     assert (change.from_status, change.churn_reason, change.changed_by) == ("onboarding", "bankruptcy", alice)
 
 
+def test_two_status_moves_from_the_same_page_keep_the_first_without_a_version(alice, acme):
+    first, second = Account.objects.get(pk=acme.pk), Account.objects.get(pk=acme.pk)
+    account_change_status(actor=alice, account=first, to_status=AccountStatus.ACTIVE)
+
+    with pytest.raises(ConflictError):
+        account_change_status(actor=alice, account=second, to_status=AccountStatus.CHURNED, churn_reason="price")
+
+    assert Account.objects.get(pk=acme.pk).status == AccountStatus.ACTIVE
+    assert list(AccountStatusChange.objects.filter(account=acme).values_list("to_status", flat=True)) == ["active"]
+
+
 def test_it_refuses_a_move_that_is_not_allowed_and_lists_the_allowed_ones(alice, acme):
     account_change_status(actor=alice, account=acme, to_status=AccountStatus.CHURNED, churn_reason="price")
     with pytest.raises(ValidationError) as e:

@@ -273,7 +273,7 @@ def contract_sign(
         raise ValidationError({"status": _("Only a draft contract can be signed.")})
     if signed_on > today:
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
-    claim_version(contract, expected_version)
+    claim_version(contract, expected_version, status=ContractStatus.DRAFT)
     contract.status = ContractStatus.ACTIVE if contract.start_date <= today else ContractStatus.SIGNED
     contract.signed_on = signed_on
     contract.signed_by = signed_by.strip()
@@ -315,8 +315,8 @@ def contract_terminate(
         raise ValidationError({"terminated_on": _("The contract cannot end before it was signed.")})
     if contract.end_date and terminated_on > contract.end_date:
         raise ValidationError({"terminated_on": _("The contract ends on its end date anyway; choose an earlier day.")})
-    claim_version(contract, expected_version)
     before = contract.status
+    claim_version(contract, expected_version, status=before)
     contract.terminated_on = terminated_on
     contract.termination_reason = reason.strip()
     if terminated_on < today:
@@ -349,7 +349,7 @@ def contract_give_notice(
         raise ValidationError({"given_on": _("Notice was already given on this contract.")})
     if given_on < contract.start_date - datetime.timedelta(days=366):
         raise ValidationError({"given_on": _("Check the date: it is long before the contract starts.")})
-    claim_version(contract, expected_version)
+    claim_version(contract, expected_version, status=contract.status, notice_given_on=None)
     contract.notice_given_on = given_on
     contract.save(update_fields=["notice_given_on", "updated_at"])
     audit_record(

@@ -13,6 +13,7 @@ from keyaccount.billing.models import Amendment, Contract, Renewal
 from keyaccount.billing.services import contracts as services
 from keyaccount.billing.tests.factories import ContractFactory
 from keyaccount.core.models import AuditEvent
+from keyaccount.core.services import ConflictError
 from keyaccount.work.models import Service
 
 d = datetime.date
@@ -88,6 +89,19 @@ def test_only_the_account_side_writes_contracts(bob, sam, sally, acme):
         with pytest.raises(PermissionDenied):
             new_contract(person, acme)
     assert not Contract.objects.exists()
+
+
+def test_a_contract_signed_from_two_pages_at_once_is_signed_once(alice, acme):
+    contract = new_contract(alice, acme)
+    first, second = Contract.objects.get(pk=contract.pk), Contract.objects.get(pk=contract.pk)
+    services.contract_sign(actor=alice, contract=first, signed_on=d(2025, 12, 20), signed_by="Ivan", today=TODAY)
+
+    with pytest.raises(ConflictError):
+        services.contract_sign(actor=alice, contract=second, signed_on=d(2025, 12, 21), signed_by="Olga", today=TODAY)
+
+    contract.refresh_from_db()
+    assert (contract.signed_on, contract.signed_by) == (d(2025, 12, 20), "Ivan")
+    assert AuditEvent.objects.filter(object_id=str(contract.pk), changes__has_key="signed_on").count() == 1
 
 
 def test_a_draft_changes_freely_but_a_signed_contract_keeps_its_terms(alice, acme):

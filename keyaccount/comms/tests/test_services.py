@@ -241,6 +241,20 @@ def test_a_cancelled_meeting_stays_in_the_log(alice, acme):
     assert Interaction.objects.get().state == "cancelled"
 
 
+def test_a_call_held_and_cancelled_from_two_pages_at_once_keeps_the_first_without_a_version(alice, acme):
+    planned = log(alice, acme, state="planned", occurred_at=YESTERDAY)
+    first, second = Interaction.objects.get(pk=planned.pk), Interaction.objects.get(pk=planned.pk)
+    interaction_complete(actor=alice, interaction=first, summary="Went well")
+
+    with pytest.raises(ConflictError):
+        interaction_cancel(actor=alice, interaction=second)
+    with pytest.raises(ConflictError):
+        interaction_complete(actor=alice, interaction=second, summary="Held twice")
+
+    planned.refresh_from_db()
+    assert (planned.state, planned.summary) == ("done", "Went well")
+
+
 def test_a_stale_cancel_is_refused(alice, acme):
     planned = log(alice, acme, state="planned", occurred_at=NEXT_WEEK)
     interaction_update(actor=alice, interaction=planned, data={"subject": "QBR"})

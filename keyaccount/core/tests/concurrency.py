@@ -16,6 +16,13 @@ POSTGRES_ONLY = [
 ]
 
 
+def postgres_only(test: Any) -> Any:
+    """Mark one test as needing PostgreSQL, in a module whose other tests run everywhere."""
+    for mark in POSTGRES_ONLY:
+        test = mark(test)
+    return test
+
+
 def at_the_same_moment(*calls: Callable[[], Any]) -> list[Any]:
     """Run each call in its own thread (and database connection), all released together; their results
     in the order they finished. An exception in a call fails the test when the threads are joined."""

@@ -158,6 +158,21 @@ def test_a_transition_that_is_not_allowed_answers_400_with_the_allowed_ones(as_a
     assert task.status == TaskStatus.NEW
 
 
+@pytest.mark.parametrize("to", ["blocked", "cancelled"])
+def test_blocking_or_cancelling_through_the_api_needs_a_reason_as_the_form_does(as_alice, task, to):
+    response = as_alice.post(f"/api/v1/tasks/{task.pk}/transition/", {"to": to}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.data
+    task.refresh_from_db()
+    assert task.status == TaskStatus.NEW
+
+    response = as_alice.post(f"/api/v1/tasks/{task.pk}/transition/", {"to": to, "reason": "Waiting for access"})
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.status == to
+
+
 def test_the_assignee_moves_their_task_and_the_history_is_kept(api, sam, task):
     api.force_authenticate(sam)
 
