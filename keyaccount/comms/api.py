@@ -22,9 +22,10 @@ from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.comms import services
 from keyaccount.comms.filtersets import DueContactFilterSet, InteractionFilterSet
 from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
-from keyaccount.comms.selectors import cadence_of, contacts_due, interactions_visible_to, zone_of
+from keyaccount.comms.selectors import cadence_of, contacts_due, interactions_visible_to
 from keyaccount.contacts.models import Contact
 from keyaccount.contacts.selectors import contacts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.api import (
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
@@ -42,7 +43,7 @@ class ActorDateTimeField(serializers.DateTimeField):
     """ISO 8601; a time without a zone is read in the signed-in person's own time zone (their profile)."""
 
     def default_timezone(self) -> datetime.tzinfo:
-        return zone_of(actor_of(self))
+        return clock.user_zone(actor_of(self))
 
 
 class NextStepTaskSerializer(serializers.Serializer):
@@ -258,7 +259,7 @@ class DueContactSerializer(serializers.ModelSerializer):
     def _cadence(self, contact: Contact) -> Contact:
         if not hasattr(contact, "is_due"):
             actor = actor_of(self)
-            zone = zone_of(actor)
+            zone = clock.user_zone(actor)
             cadence_of(contact, timezone.localdate(timezone=zone), zone)
         return contact
 

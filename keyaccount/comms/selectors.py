@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from keyaccount.accounts.models import AccountStatus
 from keyaccount.accounts.selectors import audit_events_visible_to
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.contacts.models import Contact
+from keyaccount.core import clock
 from keyaccount.core.models import AuditEvent
 from keyaccount.core.permissions import can, scoped_to_accounts_q, visible_contacts_q, visible_tasks_q
 
@@ -65,14 +65,6 @@ def interactions_loggable_by(actor: User | None) -> QuerySet[Interaction]:
 
 
 # --- cadence ----------------------------------------------------------------------------------------
-
-
-def zone_of(actor: User | None) -> datetime.tzinfo:
-    """The actor's own time zone; "today" and "last touched on" are dates there."""
-    try:
-        return zoneinfo.ZoneInfo(getattr(actor, "timezone", "") or "")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_current_timezone()
 
 
 def with_cadence(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
@@ -130,7 +122,7 @@ def contacts_due(actor: User | None, today: datetime.date | None = None) -> Quer
     Only people still at the company, of accounts the actor sees that are not churned. Most overdue first,
     never-touched first of all. Call `cadence_of(contact, today, zone)` (or use `due_rows`) for the days.
     """
-    zone = zone_of(actor)
+    zone = clock.user_zone(actor)
     today = today or timezone.localdate(timezone=zone)
     tomorrow = _midnight(today + datetime.timedelta(days=1), zone)
     return (
@@ -144,7 +136,7 @@ def contacts_due(actor: User | None, today: datetime.date | None = None) -> Quer
 
 def due_rows(actor: User | None, contacts: Any, today: datetime.date | None = None) -> list[Contact]:
     """The contacts (a page or a list) with `due_on`, `days_overdue` and `is_due` set for the actor's today."""
-    zone = zone_of(actor)
+    zone = clock.user_zone(actor)
     today = today or timezone.localdate(timezone=zone)
     rows = list(contacts)
     for contact in rows:

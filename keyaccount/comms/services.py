@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.models import Account
 from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record, diff, snapshot
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import can, require_on_account
@@ -149,7 +150,7 @@ def _create_next_interaction(actor: User, interaction: Interaction, spec: dict[s
     if not isinstance(occurred_at, datetime.datetime):
         raise ValidationError({"next_interaction": _("Give the time of the next interaction.")})
     if timezone.is_naive(occurred_at):
-        occurred_at = timezone.make_aware(occurred_at, _zone_of(actor))
+        occurred_at = timezone.make_aware(occurred_at, clock.user_zone(actor))
     if occurred_at <= interaction.occurred_at:
         raise ValidationError({"next_interaction": _("The next interaction comes after this one.")})
     planned = Interaction(
@@ -173,19 +174,9 @@ def _create_next_interaction(actor: User, interaction: Interaction, spec: dict[s
     return planned
 
 
-def _zone_of(actor: User) -> datetime.tzinfo:
-    """The actor's own time zone: a time given without a zone is read in it."""
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(actor.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return timezone.get_current_timezone()
-
-
 def _aware(actor: User, value: datetime.datetime | None) -> datetime.datetime | None:
     if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, _zone_of(actor))
+        return timezone.make_aware(value, clock.user_zone(actor))
     return value
 
 

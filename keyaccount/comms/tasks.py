@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from keyaccount.comms.selectors import contacts_due, due_rows
+from keyaccount.core import clock
 from keyaccount.notifications.models import NotificationKind
-from keyaccount.notifications.services import notify, zone_of_user
+from keyaccount.notifications.services import notify
 from keyaccount.tenancy.models import Role, User
 
 # The digest names this many contacts; the day page lists them all.
@@ -32,7 +33,7 @@ def _line(contact) -> str:
 
 def send_digest_to(am: User) -> bool:
     """Tell one account manager which contacts of their accounts are due today; False when none are."""
-    today = timezone.localdate(timezone=zone_of_user(am))
+    today = timezone.localdate(timezone=clock.user_zone(am))
     due = contacts_due(am, today)
     total = due.count()
     if not total:

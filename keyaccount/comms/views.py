@@ -35,9 +35,9 @@ from keyaccount.comms.selectors import (
     interactions_loggable_by,
     interactions_visible_to,
     with_cadence,
-    zone_of,
 )
 from keyaccount.contacts.selectors import contact_get_for, contacts_of_account, contacts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.permissions import ORG_WIDE, can, role_of
 from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
 
@@ -345,6 +345,6 @@ def contact_section(request: HttpRequest, contact_pk: int) -> HttpResponse:
         "contact": row,
         "recent": recent,
         "may_log": _may_log(actor, contact.account_id),
-        "today": timezone.localdate(timezone=zone_of(actor)),
+        "today": timezone.localdate(timezone=clock.user_zone(actor)),
     }
     return vary_on_htmx(render(request, "comms/_contact_section.html", context))

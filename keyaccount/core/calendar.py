@@ -8,29 +8,16 @@ holidays. Everything here works on aware datetimes and answers in the organizati
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from keyaccount.core.clock import organization_zone
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import Organization
 
 # A target longer than this many calendar days is a configuration mistake; stop searching there.
 _HORIZON_DAYS = 3660
-
-
-def organization_zone(organization: Organization) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return datetime.UTC
-
-
-def organization_today(organization: Organization) -> datetime.date:
-    """Today as the organization's time zone sees it (not the server's)."""
-    return timezone.localdate(timezone=organization_zone(organization))
 
 
 def workdays_of(organization: Organization) -> set[int]:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.calendar import organization_today
+from keyaccount.core.clock import organization_today
 from keyaccount.core.money import Currency
 from keyaccount.core.permissions import ORG_WIDE, require
 from keyaccount.dashboards import backtest, selectors

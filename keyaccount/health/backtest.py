@@ -38,7 +38,7 @@ from django.utils import timezone
 from keyaccount.accounts.models import AccountStatus, AccountStatusChange
 from keyaccount.billing import calc
 from keyaccount.billing.models import BINDING_STATUSES, BillingModel, Contract
-from keyaccount.core.calendar import organization_zone
+from keyaccount.core.clock import organization_zone
 from keyaccount.health.models import HealthMeasure, HealthModel, HealthSnapshot
 
 WINDOW_DAYS = 90

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from keyaccount.core.permissions import NOTHING, can, membership_of, visible_accounts_q
+from keyaccount.core import clock
+from keyaccount.core.permissions import NOTHING, can, visible_accounts_q
 from keyaccount.health.base import Band, MeasureKey
 from keyaccount.health.models import HealthModel, HealthScore, HealthSnapshot, ManualAssessment
 
@@ -67,16 +68,6 @@ def with_past_score(qs: QuerySet[HealthScore], as_of: datetime.date) -> QuerySet
     return qs.annotate(past_score=_past_score(as_of - datetime.timedelta(days=TREND_DAYS)))
 
 
-def _today_of(actor: User | None) -> datetime.date:
-    """The actor's organization's today (the server's for someone without one, who sees nothing anyway)."""
-    from django.utils import timezone
-
-    from keyaccount.core.calendar import organization_today
-
-    membership = membership_of(actor)
-    return organization_today(membership.organization) if membership is not None else timezone.localdate()
-
-
 def scores_for(
     actor: User | None, accounts_qs: QuerySet[Account] | None = None, as_of: datetime.date | None = None
 ) -> QuerySet[HealthScore]:
@@ -87,7 +78,7 @@ def scores_for(
     if accounts_qs is not None:
         qs = qs.filter(account__in=accounts_qs.values("pk"))
     return (
-        with_past_score(qs, as_of or _today_of(actor))
+        with_past_score(qs, as_of or clock.today_for(actor))
         .select_related("account", "account__owner")
         .order_by(F("score").asc(nulls_last=True), "account__name", "pk")
     )
@@ -276,7 +267,7 @@ def panel(actor: User | None, account: Account) -> Panel | None:
     """None for roles that do not see health (no query); otherwise one query."""
     if not can(actor, "see_health"):
         return None
-    row = with_past_score(HealthScore.objects.filter(account_id=account.pk), _today_of(actor)).first()
+    row = with_past_score(HealthScore.objects.filter(account_id=account.pk), clock.today_for(actor)).first()
     if row is None:
         return Panel(score=None, band=Band.UNKNOWN, trend=None, computed_for=None, reasons=[])
     known = [m for m in row.measures or [] if m.get("value") is not None and Decimal(m.get("weight") or 0) > 0]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, AccountStatus
 from keyaccount.core.audit import audit_create, audit_record
-from keyaccount.core.calendar import organization_today
+from keyaccount.core.clock import organization_today
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require, require_on_account
 from keyaccount.core.services import claim_version, full_clean

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
-from keyaccount.core.calendar import organization_today
+from keyaccount.core.clock import organization_today
 from keyaccount.core.permissions import can, editable_accounts_q, membership_of
 from keyaccount.core.web import member_required, run_service
 from keyaccount.health import measures as health_measures

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from keyaccount.core import clock
+
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
     from keyaccount.tenancy.models import User
@@ -73,12 +75,8 @@ class Frame:
 
 
 def zone_of(frame: Frame) -> datetime.tzinfo:
-    """The organization's time zone: the days of a period are its days (UTC without a membership)."""
-    from keyaccount.core.calendar import organization_zone
-    from keyaccount.core.permissions import membership_of
-
-    membership = membership_of(frame.actor)
-    return organization_zone(membership.organization) if membership is not None else datetime.UTC
+    """The organization's time zone: the days of a period are its days."""
+    return clock.zone_for(frame.actor)
 
 
 def ratio(numerator: Number, denominator: Number, places: int = 4) -> Decimal | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,14 +16,6 @@ from keyaccount.notifications.selectors import notification_preferences_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
-
-
-def zone_of_user(user: User) -> datetime.tzinfo:
-    """The person's time zone; an unknown name falls back to the installation's."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_default_timezone()
 
 
 def wants_email(user: User, kind: str) -> bool:

@@ -8,7 +8,6 @@ assistants on the account's team); specialists, sales and clients never see them
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from keyaccount.comms.models import Feedback, Interaction, InteractionState
+from keyaccount.core import clock
 from keyaccount.core.permissions import can, scoped_to_accounts_q
 from keyaccount.surveys.models import Survey
 
@@ -58,10 +58,7 @@ def _zone(account_ids: list[int]) -> datetime.tzinfo:
     from keyaccount.accounts.models import Account
 
     name = Account.objects.filter(pk=account_ids[0]).values_list("organization__timezone", flat=True).first()
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+    return clock.zone_named(name)
 
 
 def latest_answers(

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,6 +31,7 @@ from keyaccount.billing import calc, selectors
 from keyaccount.billing.filtersets import AmendmentFilterSet, ContractFilterSet
 from keyaccount.billing.models import Amendment, Contract, Renewal, RenewalOutcome
 from keyaccount.billing.services import contracts as services
+from keyaccount.core import clock
 from keyaccount.core.api import (
     DecimalStringField,
     IsOrganizationMember,
@@ -57,10 +57,6 @@ class MoneyField(DecimalStringField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 # --- contracts --------------------------------------------------------------------------------------
@@ -140,7 +136,7 @@ class ContractSerializer(VersionedSerializerMixin, ServiceModelSerializer):
         validators: list[Any] = []  # the number's uniqueness is the service's to check, after the permission
 
     def to_representation(self, instance: Contract) -> dict[str, Any]:
-        today = _today()
+        today = clock.today_for(getattr(self.context.get("request"), "user", None))
         instance.mrr = calc.mrr_on(instance, today)  # type: ignore[attr-defined]
         instance.current_value = calc.value_on(instance, today)  # type: ignore[attr-defined]
         return super().to_representation(instance)
@@ -410,13 +406,15 @@ class RenewalViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             if not account.isdigit():
                 raise serializers.ValidationError({"account": [_("Enter a whole number.")]})
             account_id = int(account)
-        rows = selectors.upcoming_renewals(request.user, _today(), int(within), account_id=account_id)
+        rows = selectors.upcoming_renewals(
+            request.user, clock.today_for(request.user), int(within), account_id=account_id
+        )
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
         return self.get_paginated_response(UpcomingRenewalSerializer(page, many=True).data)
 
     @extend_schema(responses=UpcomingRenewalSerializer)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        row = selectors.upcoming_renewal_of(request.user, pk, _today())
+        row = selectors.upcoming_renewal_of(request.user, pk, clock.today_for(request.user))
         if row is None:
             raise Http404
         return Response(UpcomingRenewalSerializer(row).data)
@@ -438,7 +436,7 @@ class RenewalViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             outcome=data["outcome"],
             new_value=data.get("new_value"),
             new_end_date=data.get("new_end_date"),
-            decided_on=data.get("decided_on") or _today(),
+            decided_on=data.get("decided_on") or clock.today_for(request.user),
             note=data.get("note", ""),
         )
         return Response(RenewalSerializer(renewal).data, status=status.HTTP_201_CREATED)
@@ -482,9 +480,9 @@ def _month(value: str | None, field: str, default: datetime.date) -> datetime.da
 MAX_MONTHS = 60
 
 
-def months_of(params: Any) -> tuple[datetime.date, datetime.date]:
-    """`from` and `to` (YYYY-MM) of a request; the last twelve months by default."""
-    this_month = calc.month_start(_today())
+def months_of(params: Any, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """`from` and `to` (YYYY-MM) of a request; the last twelve months to `today` by default."""
+    this_month = calc.month_start(today)
     last = _month(params.get("to"), "to", this_month)
     first = _month(params.get("from"), "from", (last - datetime.timedelta(days=330)).replace(day=1))
     if first > last:
@@ -509,7 +507,7 @@ def months_of(params: Any) -> tuple[datetime.date, datetime.date]:
 @api_view(["GET"])
 @permission_classes([IsOrganizationMember])
 def revenue_movements_view(request: Request) -> Response:
-    first, last = months_of(request.query_params)
+    first, last = months_of(request.query_params, clock.today_for(request.user))
     account = request.query_params.get("account")
     if account and not account.isdigit():
         raise serializers.ValidationError({"account": [_("Enter a whole number.")]})

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from keyaccount.accounts.models import AccountStatus
-from keyaccount.core.calendar import organization_zone
+from keyaccount.core.clock import organization_zone
 from keyaccount.health.base import MeasureKey, MeasureValue
 from keyaccount.health.measures._base import (
     DEFAULTS,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keyaccount.core.calendar import organization_today
+from keyaccount.core.clock import organization_today
 from keyaccount.health import services
 from keyaccount.tenancy.models import Organization
 
