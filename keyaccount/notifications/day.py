@@ -15,13 +15,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from keyaccount.accounts.models import Account
 from keyaccount.alerts.day import alerts_day_for
 from keyaccount.billing.day import DayMoney, money_day_for
 from keyaccount.comms.models import Interaction, InteractionState
+from keyaccount.core import clock
 from keyaccount.core.permissions import (
     ORG_WIDE,
     can,
@@ -30,7 +31,7 @@ from keyaccount.core.permissions import (
     visible_tasks_q,
 )
 from keyaccount.tenancy.models import Role, User
-from keyaccount.work.models import OPEN_TASK_STATUSES, PRIORITY_RANK, Request, RequestStatus, Task
+from keyaccount.work.models import OPEN_TASK_STATUSES, Request, Task, TaskQuerySet, priority_rank
 
 if TYPE_CHECKING:
     from keyaccount.alerts.models import Alert
@@ -41,10 +42,6 @@ if TYPE_CHECKING:
 LIMIT = 50
 ACCOUNT_SIDE = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}
 TEAM_ROLES = [Role.ACCOUNT_MANAGER, Role.SPECIALIST]
-
-_PRIORITY = Case(
-    *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()), output_field=IntegerField()
-)
 
 
 @dataclass
@@ -93,30 +90,20 @@ class Day:
         )
 
 
-def _zone(actor: User) -> datetime.tzinfo:
-    from keyaccount.comms.selectors import zone_of
-
-    return zone_of(actor)
-
-
 def _bounds(actor: User, now: datetime.datetime) -> tuple[datetime.date, datetime.datetime, datetime.datetime]:
     """Today in the actor's zone: its date, its start and its end (aware)."""
-    zone = _zone(actor)
+    zone = clock.user_zone(actor)
     today = timezone.localtime(now, zone).date()
     start = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
     return today, start, start + datetime.timedelta(days=1)
 
 
-def _my_tasks(actor: User, role: str) -> QuerySet[Task]:
+def _my_tasks(actor: User, role: str) -> TaskQuerySet:
     """Open tasks that are the actor's to drive: their accounts' for the account side, their own otherwise."""
-    tasks = Task.objects.filter(visible_tasks_q(actor), status__in=OPEN_TASK_STATUSES)
+    tasks = Task.objects.filter(visible_tasks_q(actor)).open()
     if role not in ACCOUNT_SIDE:
         tasks = tasks.filter(assignee_id=actor.pk)
-    return tasks.select_related("account", "assignee", "project").annotate(priority_rank=_PRIORITY)
-
-
-def _hot_first(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.order_by("priority_rank", F("due_at").asc(nulls_last=True), "pk")
+    return tasks.select_related("account", "assignee", "project").annotate(priority_rank=priority_rank())
 
 
 def _meetings(actor: User, start: datetime.datetime, end: datetime.datetime) -> list[Interaction]:
@@ -139,13 +126,14 @@ def _meetings(actor: User, start: datetime.datetime, end: datetime.datetime) -> 
 def _requests(actor: User) -> list[Request]:
     """Requests waiting for triage on the actor's accounts: the most pressing answer-by time first."""
     rows = list(
-        Request.objects.filter(scoped_to_accounts_q(actor, "see_requests"), status=RequestStatus.NEW)
+        Request.objects.filter(scoped_to_accounts_q(actor, "see_requests"))
+        .waiting()
         .select_related("account", "contact")
         .order_by(F("response_due_at").asc(nulls_last=True), "received_at", "pk")[:LIMIT]
     )
     now = timezone.now()
     for r in rows:
-        r.over_target = r.response_due_at is not None and r.response_due_at < now  # type: ignore[attr-defined]
+        r.over_target = r.is_over_target_at(now)  # type: ignore[attr-defined]
     return rows
 
 
@@ -169,7 +157,7 @@ def team_of(actor: User, now: datetime.datetime | None = None) -> list[TeamRow]:
         return []
     now = now or timezone.now()
     org = membership.organization_id
-    open_tasks = Task.objects.filter(organization_id=org, status__in=OPEN_TASK_STATUSES)
+    open_tasks = Task.objects.filter(organization_id=org).open()
     person = OuterRef("pk")
     people = (
         User.objects.filter(membership__organization_id=org, membership__role__in=TEAM_ROLES, is_active=True)
@@ -178,12 +166,10 @@ def team_of(actor: User, now: datetime.datetime | None = None) -> list[TeamRow]:
             n_owned_accounts=SubqueryCount(Account.objects.filter(organization_id=org, owner_id=person).values("pk")),
             account_open_tasks=SubqueryCount(open_tasks.filter(account__owner_id=person).values("pk")),
             account_overdue_tasks=SubqueryCount(
-                open_tasks.filter(account__owner_id=person, due_at__lt=now).values("pk")
+                open_tasks.filter(account__owner_id=person).overdue(now=now).values("pk")
             ),
             untriaged=SubqueryCount(
-                Request.objects.filter(organization_id=org, account__owner_id=person, status=RequestStatus.NEW).values(
-                    "pk"
-                )
+                Request.objects.filter(organization_id=org, account__owner_id=person).waiting().values("pk")
             ),
             worked_accounts=SubqueryCount(
                 Account.objects.filter(organization_id=org)
@@ -192,7 +178,7 @@ def team_of(actor: User, now: datetime.datetime | None = None) -> list[TeamRow]:
                 .distinct()
             ),
             assigned_open_tasks=SubqueryCount(open_tasks.filter(assignee_id=person).values("pk")),
-            assigned_overdue_tasks=SubqueryCount(open_tasks.filter(assignee_id=person, due_at__lt=now).values("pk")),
+            assigned_overdue_tasks=SubqueryCount(open_tasks.filter(assignee_id=person).overdue(now=now).values("pk")),
         )
         .order_by("membership__role", "name", "email")
     )
@@ -218,8 +204,8 @@ def day_for(actor: User, now: datetime.datetime | None = None) -> Day:
         return day
     if can(actor, "see_tasks"):
         tasks = _my_tasks(actor, role)  # type: ignore[arg-type]
-        day.overdue_tasks = list(_hot_first(tasks.filter(due_at__lt=now))[:LIMIT])
-        day.today_tasks = list(_hot_first(tasks.filter(due_at__gte=now, due_at__lt=end))[:LIMIT])
+        day.overdue_tasks = list(tasks.overdue(now=now).hot_first(now=now)[:LIMIT])
+        day.today_tasks = list(tasks.due_between(start=now, end=end).hot_first(now=now)[:LIMIT])
         if role == Role.SPECIALIST:
             later = tasks.filter(Q(due_at__gte=end) | Q(due_at__isnull=True))
             day.upcoming_tasks = list(later.order_by(F("due_at").asc(nulls_last=True), "priority_rank", "pk")[:LIMIT])

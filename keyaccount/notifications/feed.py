@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.core.permissions import membership_of, scoped_to_accounts_q, visible_tasks_q
 from keyaccount.tenancy.models import User
-from keyaccount.work.models import OPEN_TASK_STATUSES, Task
+from keyaccount.work.models import Task
 
 # Planned interactions older than this are left out: the feed is for what is coming.
 PAST_WINDOW = datetime.timedelta(days=30)
@@ -40,9 +40,8 @@ def user_by_calendar_token(token: str) -> User:
 def feed_tasks(user: User) -> list[Task]:
     """Open tasks assigned to the person that have a deadline, within what they may see."""
     return list(
-        Task.objects.filter(
-            visible_tasks_q(user), assignee_id=user.pk, status__in=OPEN_TASK_STATUSES, due_at__isnull=False
-        )
+        Task.objects.filter(visible_tasks_q(user), assignee_id=user.pk, due_at__isnull=False)
+        .open()
         .select_related("account")
         .order_by("due_at", "pk")
     )

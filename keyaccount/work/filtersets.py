@@ -30,8 +30,11 @@ from keyaccount.work.models import (
     TaskComment,
     TaskPriority,
     TaskStatus,
+    due_soon_q,
+    over_target_q,
+    overdue_q,
 )
-from keyaccount.work.selectors import DUE_SOON, projects_visible_to, services_of
+from keyaccount.work.selectors import projects_visible_to, services_of
 
 
 def _user(request):
@@ -92,21 +95,18 @@ class TaskFilterSet(django_filters.FilterSet):
     def only_open(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        if value:
-            return queryset.filter(status__in=OPEN_TASK_STATUSES)
-        return queryset.exclude(status__in=OPEN_TASK_STATUSES)
+        return queryset.open() if value else queryset.exclude(status__in=OPEN_TASK_STATUSES)
 
     def only_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        overdue = Q(status__in=OPEN_TASK_STATUSES, due_at__lt=timezone.now())
+        overdue = overdue_q(timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def only_due_soon(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        now = timezone.now()
-        soon = Q(status__in=OPEN_TASK_STATUSES, due_at__gte=now, due_at__lte=now + DUE_SOON)
+        soon = due_soon_q(timezone.now())
         return queryset.filter(soon) if value else queryset.exclude(soon)
 
     def only_mine(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
@@ -133,7 +133,7 @@ class RequestFilterSet(django_filters.FilterSet):
     def only_over_target(self, queryset: QuerySet[Request], name: str, value: bool | None) -> QuerySet[Request]:
         if value is None:
             return queryset
-        late = Q(status=RequestStatus.NEW, response_due_at__lt=timezone.now())
+        late = over_target_q(timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def received_from(self, queryset: QuerySet[Request], name: str, value: datetime.date | None) -> QuerySet[Request]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -109,6 +112,38 @@ class RejectReason(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
 
 
+def deadline_passed(deadline: datetime.datetime | None, now: datetime.datetime) -> bool:
+    """The one boundary of every deadline here: it has passed strictly after its moment (due exactly now
+    is not late yet); no deadline never passes."""
+    return deadline is not None and deadline < now
+
+
+def over_target_q(now: datetime.datetime) -> Q:
+    """Over its response target: still waiting for triage after the answer was due (strictly before `now`)."""
+    return Q(status=RequestStatus.NEW, response_due_at__lt=now)
+
+
+class RequestQuerySet(models.QuerySet["Request"]):
+    """The words about client requests, defined once: pages, the API and jobs ask these."""
+
+    def waiting(self) -> RequestQuerySet:
+        """Waiting for triage."""
+        return self.filter(status=RequestStatus.NEW)
+
+    def over_target(self, *, now: datetime.datetime) -> RequestQuerySet:
+        """Waiting for triage after the answer was due: what pages, filters and the API call late."""
+        return self.filter(over_target_q(now))
+
+    def at_or_over_target(self, *, now: datetime.datetime) -> RequestQuerySet:
+        """Waiting for triage and the answer due by `now`, the due moment included: the breach job tells the
+        account manager from that moment on (pages call such a request late only after it)."""
+        return self.filter(status=RequestStatus.NEW, response_due_at__lte=now)
+
+    def with_target_flag(self, *, now: datetime.datetime) -> RequestQuerySet:
+        """Annotate `over_target` (see `over_target`), for lists, badges and the API."""
+        return self.annotate(over_target=ExpressionWrapper(over_target_q(now), output_field=BooleanField()))
+
+
 class Request(TenantModel, VersionedModel):
     """A client's wish as it arrived; the account manager triages it: accept, reject or quote."""
 
@@ -152,6 +187,8 @@ class Request(TenantModel, VersionedModel):
     quote_accepted = models.BooleanField(_("client accepted the quote"), null=True, blank=True)
     breach_notified_at = models.DateTimeField(_("breach notified at"), null=True, blank=True)
 
+    objects = RequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
@@ -171,6 +208,10 @@ class Request(TenantModel, VersionedModel):
             return None
         return self.triaged_at <= self.response_due_at
 
+    def is_over_target_at(self, now: datetime.datetime) -> bool:
+        """`RequestQuerySet.over_target` for one request already in memory."""
+        return self.status == RequestStatus.NEW and deadline_passed(self.response_due_at, now)
+
 
 class TaskStatus(models.TextChoices):
     NEW = "new", _("New")
@@ -182,6 +223,7 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_TASK_STATUSES = [TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.REVIEW, TaskStatus.BLOCKED]
+CLOSED_TASK_STATUSES = [TaskStatus.DONE, TaskStatus.CANCELLED]
 # Moving a task to these needs a word on why: the team and the client will ask.
 STATUSES_NEEDING_REASON = frozenset({TaskStatus.BLOCKED, TaskStatus.CANCELLED})
 
@@ -204,6 +246,57 @@ class TaskPriority(models.TextChoices):
 
 
 PRIORITY_RANK = {TaskPriority.URGENT: 0, TaskPriority.HIGH: 1, TaskPriority.NORMAL: 2, TaskPriority.LOW: 3}
+
+# An open task is "due soon" when its deadline is at most this far ahead (and not passed yet).
+DUE_SOON = datetime.timedelta(hours=24)
+
+
+def priority_rank() -> Case:
+    """Urgent first: PRIORITY_RANK as a database expression, for ordering."""
+    return Case(*[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()], output_field=IntegerField())
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    """Overdue: open, and its deadline strictly before `now` (due exactly now is not late yet)."""
+    return Q(status__in=OPEN_TASK_STATUSES, due_at__lt=now)
+
+
+def due_soon_q(now: datetime.datetime, window: datetime.timedelta = DUE_SOON) -> Q:
+    """Due soon: open, and its deadline from `now` to `now + window`, both ends included."""
+    return Q(status__in=OPEN_TASK_STATUSES, due_at__gte=now, due_at__lte=now + window)
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    """The words about tasks, defined once: pages, filters, the API, my day and the reminder job ask these.
+    `now` is always passed in, so a caller (and a test) decides what this moment is."""
+
+    def open(self) -> TaskQuerySet:
+        """Still to be done: not done and not cancelled."""
+        return self.filter(status__in=OPEN_TASK_STATUSES)
+
+    def overdue(self, *, now: datetime.datetime) -> TaskQuerySet:
+        return self.filter(overdue_q(now))
+
+    def due_soon(self, *, now: datetime.datetime, window: datetime.timedelta = DUE_SOON) -> TaskQuerySet:
+        return self.filter(due_soon_q(now, window))
+
+    def due_between(self, *, start: datetime.datetime, end: datetime.datetime) -> TaskQuerySet:
+        """Open, with a deadline from `start` (included) to `end` (excluded), e.g. the rest of today."""
+        return self.open().filter(due_at__gte=start, due_at__lt=end)
+
+    def hot_first(self, *, now: datetime.datetime) -> TaskQuerySet:
+        """Overdue first, then by priority (urgent first), then the nearest deadline."""
+        return self.annotate(
+            _late=Case(When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()),
+            _rank=priority_rank(),
+        ).order_by("_late", "_rank", "due_at", "id")
+
+    def with_due_flags(self, *, now: datetime.datetime) -> TaskQuerySet:
+        """Annotate `is_overdue` and `is_due_soon`: templates and the API read these, never decide."""
+        return self.annotate(
+            is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+            is_due_soon=ExpressionWrapper(due_soon_q(now), output_field=BooleanField()),
+        )
 
 
 class Task(TenantModel, VersionedModel):
@@ -229,8 +322,14 @@ class Task(TenantModel, VersionedModel):
         related_name="assigned_tasks",
         verbose_name=_("assignee"),
     )
+    # No one for a task a playbook set when an alert fired.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     priority = models.CharField(_("priority"), max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
@@ -238,6 +337,8 @@ class Task(TenantModel, VersionedModel):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     due_soon_notified_at = models.DateTimeField(_("due-soon reminder sent at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "id"]

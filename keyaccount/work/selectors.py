@@ -3,48 +3,32 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from keyaccount.core.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
 from keyaccount.work.models import (
-    OPEN_TASK_STATUSES,
-    PRIORITY_RANK,
+    DUE_SOON,
     Project,
     ProjectGoal,
     Request,
+    RequestQuerySet,
     RequestStatus,
     Service,
     Task,
     TaskChecklistItem,
     TaskComment,
     TaskDueChange,
+    TaskQuerySet,
     TaskStatusChange,
 )
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
-
-# A task is "due soon" when its deadline is within this window.
-DUE_SOON = datetime.timedelta(hours=24)
 
 
 def _get(qs: QuerySet, pk: object):  # type: ignore[type-arg]
@@ -97,20 +81,14 @@ def project_goals_visible_to(actor: User | None) -> QuerySet[ProjectGoal]:
 # --- requests ---------------------------------------------------------------------------------------
 
 
-def _with_request_flags(qs: QuerySet[Request], now: datetime.datetime | None = None) -> QuerySet[Request]:
-    """`over_target`: still waiting for triage after the answer was due."""
-    now = now or timezone.now()
-    return qs.annotate(
-        over_target=ExpressionWrapper(Q(status=RequestStatus.NEW, response_due_at__lt=now), output_field=BooleanField())
-    )
-
-
-def requests_visible_to(actor: User | None) -> QuerySet[Request]:
+def requests_visible_to(actor: User | None) -> RequestQuerySet:
     """Client requests of the accounts the actor sees (the account side only), with `over_target`."""
     qs = Request.objects.filter(scoped_to_accounts_q(actor, "see_requests")).select_related(
         "account", "contact", "project", "logged_by", "triaged_by"
     )
-    return _with_request_flags(qs).prefetch_related(Prefetch("tasks", queryset=Task.objects.only("id", "request_id")))
+    return qs.with_target_flag(now=timezone.now()).prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.only("id", "request_id"))
+    )
 
 
 def request_get_for(actor: User | None, pk: object) -> Request:
@@ -119,7 +97,7 @@ def request_get_for(actor: User | None, pk: object) -> Request:
 
 def requests_waiting(actor: User | None) -> QuerySet[Request]:
     """Requests waiting for triage, the most urgent answer first; `over_target` marks those already late."""
-    return requests_visible_to(actor).filter(status=RequestStatus.NEW).order_by("response_due_at", "received_at", "id")
+    return requests_visible_to(actor).waiting().order_by("response_due_at", "received_at", "id")
 
 
 def request_filter_stats(actor: User | None, account_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -143,26 +121,7 @@ def request_filter_stats(actor: User | None, account_ids: list[int]) -> dict[int
     return stats
 
 
-def requests_breaching_target(now: datetime.datetime) -> QuerySet[Request]:
-    """For the scheduler (no actor): requests still waiting after their answer was due, not yet notified."""
-    return Request.objects.filter(
-        status=RequestStatus.NEW, response_due_at__lt=now, breach_notified_at__isnull=True
-    ).select_related("account", "account__owner", "organization")
-
-
 # --- tasks ------------------------------------------------------------------------------------------
-
-
-def with_task_flags(qs: QuerySet[Task], now: datetime.datetime | None = None) -> QuerySet[Task]:
-    """`is_overdue` (open and past its deadline) and `is_due_soon` (open and due within 24 hours)."""
-    now = now or timezone.now()
-    return qs.annotate(
-        is_overdue=ExpressionWrapper(Q(status__in=OPEN_TASK_STATUSES, due_at__lt=now), output_field=BooleanField()),
-        is_due_soon=ExpressionWrapper(
-            Q(status__in=OPEN_TASK_STATUSES, due_at__gte=now, due_at__lte=now + DUE_SOON),
-            output_field=BooleanField(),
-        ),
-    )
 
 
 def _checklist_count(done: bool | None = None) -> Coalesce:
@@ -173,17 +132,14 @@ def _checklist_count(done: bool | None = None) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def priority_rank() -> Case:
-    """Urgent first: PRIORITY_RANK as a database expression, for ordering."""
-    return Case(*[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()], output_field=IntegerField())
-
-
-def tasks_visible_to(actor: User | None) -> QuerySet[Task]:
+def tasks_visible_to(actor: User | None) -> TaskQuerySet:
     """Tasks the actor sees (a specialist: theirs), with the overdue/due-soon flags and checklist progress."""
     qs = Task.objects.filter(visible_tasks_q(actor)).select_related(
         "account", "project", "request", "assignee", "created_by"
     )
-    return with_task_flags(qs).annotate(checklist_total=_checklist_count(), checklist_done=_checklist_count(done=True))
+    return qs.with_due_flags(now=timezone.now()).annotate(
+        checklist_total=_checklist_count(), checklist_done=_checklist_count(done=True)
+    )
 
 
 def task_get_for(actor: User | None, pk: object) -> Task:
@@ -201,46 +157,6 @@ def task_detail_for(actor: User | None, pk: object) -> Task:
     return _get(qs, pk)
 
 
-def _zone_of(user: User | None) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def hot_first(qs: QuerySet[Task], now: datetime.datetime | None = None) -> QuerySet[Task]:
-    """Overdue first, then by priority (urgent first), then the nearest deadline."""
-    now = now or timezone.now()
-    return qs.annotate(
-        _late=Case(When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        _rank=priority_rank(),
-    ).order_by("_late", "_rank", "due_at", "id")
-
-
-def tasks_for_day(
-    actor: User | None, day: datetime.date, assignee: User | None = None, now: datetime.datetime | None = None
-) -> QuerySet[Task]:
-    """'My day': the open tasks of `assignee` (the actor by default) that are overdue or due on `day`
-    (in the assignee's time zone), hot first."""
-    person = assignee or actor
-    if person is None:
-        return Task.objects.none()
-    now = now or timezone.now()
-    end_of_day = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=_zone_of(person))
-    qs = tasks_visible_to(actor).filter(
-        assignee_id=person.pk, status__in=OPEN_TASK_STATUSES, due_at__lt=end_of_day, due_at__isnull=False
-    )
-    return hot_first(qs, now)
-
-
-def open_tasks_of(actor: User | None, assignee: User | None = None) -> QuerySet[Task]:
-    """All open tasks of `assignee` (the actor by default), hot first; tasks without a deadline last."""
-    person = assignee or actor
-    if person is None:
-        return Task.objects.none()
-    return hot_first(tasks_visible_to(actor).filter(assignee_id=person.pk, status__in=OPEN_TASK_STATUSES))
-
-
 class TasksToRemind(NamedTuple):
     due_soon: QuerySet[Task]
     overdue: QuerySet[Task]
@@ -250,12 +166,14 @@ def tasks_needing_reminder(now: datetime.datetime, window: datetime.timedelta = 
     """For the scheduler (no actor): open tasks due within `window` whose due-soon reminder is not sent,
     and open tasks past their deadline whose overdue reminder is not sent. Claim each one with
     `services.task_claim_reminder` before notifying, so a reminder fires once."""
-    base = Task.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__isnull=False).select_related(
-        "account", "account__owner", "assignee", "organization"
+    base = (
+        Task.objects.open()
+        .filter(due_at__isnull=False)
+        .select_related("account", "account__owner", "assignee", "organization")
     )
     return TasksToRemind(
-        due_soon=base.filter(due_at__gte=now, due_at__lte=now + window, due_soon_notified_at__isnull=True),
-        overdue=base.filter(due_at__lt=now, overdue_notified_at__isnull=True),
+        due_soon=base.due_soon(now=now, window=window).filter(due_soon_notified_at__isnull=True),
+        overdue=base.overdue(now=now).filter(overdue_notified_at__isnull=True),
     )
 
 

@@ -27,7 +27,6 @@ from keyaccount.core.permissions import editable_accounts_q, membership_of, requ
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Organization, Role
 from keyaccount.work.models import (
-    OPEN_TASK_STATUSES,
     STATUSES_NEEDING_REASON,
     TASK_TRANSITIONS,
     Project,
@@ -687,7 +686,7 @@ def task_move_due(
     """Set or move a task's deadline. Moving an existing one needs a reason and is kept in the history;
     reminders fire again for the new date. Setting the same deadline again changes nothing."""
     _check_account(actor, task.account, "manage_tasks")
-    if task.status not in OPEN_TASK_STATUSES:
+    if not task.is_open:
         raise ValidationError({"due_at": _("A finished task keeps its deadline.")})
     if due_at is not None and timezone.is_naive(due_at):
         raise ValidationError({"due_at": _("Give the time with its time zone.")})
@@ -731,9 +730,7 @@ def task_claim_reminder(*, task_id: int, kind: str, due_at: datetime.datetime | 
     when the deadline moved since the task was read (the new deadline gets its own reminders).
     """
     field = {"due_soon": "due_soon_notified_at", "overdue": "overdue_notified_at"}[kind]
-    claimed = Task.objects.filter(
-        pk=task_id, due_at=due_at, status__in=OPEN_TASK_STATUSES, **{f"{field}__isnull": True}
-    ).update(**{field: now})
+    claimed = Task.objects.open().filter(pk=task_id, due_at=due_at, **{f"{field}__isnull": True}).update(**{field: now})
     return claimed == 1
 
 

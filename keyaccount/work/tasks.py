@@ -16,14 +16,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from keyaccount.core import clock
 from keyaccount.notifications.models import NotificationKind
-from keyaccount.notifications.services import notify, zone_of_user
+from keyaccount.notifications.services import notify
 from keyaccount.tenancy.models import User
-from keyaccount.work.models import Request, RequestStatus, Task
+from keyaccount.work.models import Request, Task
 from keyaccount.work.selectors import tasks_needing_reminder
 from keyaccount.work.services import task_claim_reminder
-
-DUE_SOON = datetime.timedelta(hours=24)
 
 
 def task_url(task: Task) -> str:
@@ -38,7 +37,7 @@ def _when(moment: datetime.datetime | None, user: User) -> str:
     """A deadline as the recipient reads it: in their time zone and language."""
     if moment is None:
         return ""
-    return formats.date_format(timezone.localtime(moment, zone_of_user(user)), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(moment, clock.user_zone(user)), "DATETIME_FORMAT")
 
 
 def _tell(recipient: User | None, kind: str, task: Task, title: str, body: str) -> None:
@@ -93,7 +92,7 @@ def send_task_reminders() -> dict[str, int]:
     """Open tasks due within 24 hours remind their assignee once; overdue ones remind the assignee and the
     account manager once. Moving the deadline (`task_move_due`) re-arms both."""
     now = timezone.now()
-    waiting = tasks_needing_reminder(now, DUE_SOON)
+    waiting = tasks_needing_reminder(now)
     sent = {"due_soon": 0, "overdue": 0}
     for t in waiting.due_soon:
         sent["due_soon"] += _remind_due_soon(t, now)
@@ -105,9 +104,9 @@ def send_task_reminders() -> dict[str, int]:
 def request_claim_breach(*, request_id: int, now: datetime.datetime) -> bool:
     """Mark a request's missed response target as reported; True only for the one caller that claims it."""
     return (
-        Request.objects.filter(
-            pk=request_id, status=RequestStatus.NEW, response_due_at__lte=now, breach_notified_at__isnull=True
-        ).update(breach_notified_at=now)
+        Request.objects.at_or_over_target(now=now)
+        .filter(pk=request_id, breach_notified_at__isnull=True)
+        .update(breach_notified_at=now)
         == 1
     )
 
@@ -116,9 +115,11 @@ def request_claim_breach(*, request_id: int, now: datetime.datetime) -> bool:
 def notify_request_breaches() -> int:
     """Requests still waiting for triage past their response target: the account manager hears it once."""
     now = timezone.now()
-    late = Request.objects.filter(
-        status=RequestStatus.NEW, response_due_at__lte=now, breach_notified_at__isnull=True
-    ).select_related("account__owner")
+    late = (
+        Request.objects.at_or_over_target(now=now)
+        .filter(breach_notified_at__isnull=True)
+        .select_related("account__owner")
+    )
     sent = 0
     for request in late:
         with transaction.atomic():

@@ -16,12 +16,12 @@ from keyaccount.health.measures._base import Context, Day, mean, score, unknown
 def _task_loads(organization: Any, ids: list[int], day: Day) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
     """Tasks open at the end of the day with their deadline as it stood then, and the accounts that had
     any task by then. Three queries."""
-    from keyaccount.work.models import Task, TaskDueChange, TaskStatus, TaskStatusChange
+    from keyaccount.work.models import CLOSED_TASK_STATUSES, Task, TaskDueChange, TaskStatusChange
 
     created = Task.objects.filter(organization=organization, account_id__in=ids, created_at__lt=day.end)
     with_tasks = set(created.order_by().values_list("account_id", flat=True).distinct())
     closed = TaskStatusChange.objects.filter(
-        task_id=OuterRef("pk"), to_status__in=[TaskStatus.DONE, TaskStatus.CANCELLED], created_at__lt=day.end
+        task_id=OuterRef("pk"), to_status__in=CLOSED_TASK_STATUSES, created_at__lt=day.end
     )
     rows = list(
         created.exclude(completed_at__lt=day.end)
@@ -63,12 +63,15 @@ def overdue_work(
     × 100. The value is the mean of the parts that are known: the tasks part when the account had any
     task by the day, the requests part when a target fell in the window. Unknown when neither.
     """
+    from keyaccount.work.models import deadline_passed
+
     key = MeasureKey.OVERDUE_WORK
     window, points = params["window_days"], params["points_per_task"]
     parts: list[Fraction] = []
     facts: dict[str, Any] = {"window_days": window}
     if account_id in with_tasks:
-        overdue = [t for t in open_tasks.get(account_id, []) if t["due_at"] is not None and t["due_at"] < ctx.day.end]
+        # Open as the day ended, so only the deadline (as it stood then) is left to judge.
+        overdue = [t for t in open_tasks.get(account_id, []) if deadline_passed(t["due_at"], ctx.day.end)]
         parts.append(Fraction(max(0, 100 - points * len(overdue))))
         facts["overdue_tasks"] = len(overdue)
         if overdue:

@@ -500,29 +500,6 @@ def test_tasks_are_flagged_overdue_and_due_soon(alice, acme):
     assert {late.pk, near.pk, later.pk} <= {t.pk for t in selectors.tasks_visible_to(alice)}
 
 
-def test_my_day_lists_overdue_then_by_priority_then_deadline(alice, acme):
-    alice.timezone = "Europe/Moscow"
-    alice.save()
-    now = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=MSK)
-    today = now.date()
-
-    def make(title, due, priority="normal"):
-        return Task.objects.create(
-            organization=acme.organization, account=acme, title=title, assignee=alice, due_at=due, priority=priority
-        )
-
-    make("tomorrow", now + datetime.timedelta(days=1))
-    make("late normal", now - datetime.timedelta(days=2))
-    make("late urgent", now - datetime.timedelta(hours=1), "urgent")
-    make("today low", now + datetime.timedelta(hours=3), "low")
-    make("today high", now + datetime.timedelta(hours=5), "high")
-    make("today high earlier", now + datetime.timedelta(hours=4), "high")
-
-    titles = [t.title for t in selectors.tasks_for_day(alice, today, now=now)]
-
-    assert titles == ["late urgent", "late normal", "today high earlier", "today high", "today low"]
-
-
 def test_tasks_needing_reminder_skip_those_already_reminded(alice, acme):
     now = timezone.now()
     near = services.task_create(actor=alice, account=acme, title="near", due_at=now + datetime.timedelta(hours=3))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from keyaccount.core.web import member_required, run_service, vary_on_htmx
 from keyaccount.tenancy.models import Role
 from keyaccount.work import selectors, services
 from keyaccount.work.forms import AccountPickForm, ProjectForm, ProjectGoalForm, ServiceForm
-from keyaccount.work.models import OPEN_TASK_STATUSES, Project
+from keyaccount.work.models import Project
 from keyaccount.work.views.common import may_change, require_capability, writable_account
 
 if TYPE_CHECKING:
@@ -57,9 +58,7 @@ def account_work(request: HttpRequest, pk: int) -> HttpResponse:
         context["request_stats"] = selectors.request_filter_stats(actor, [account.pk])[account.pk]
         context["may_log_request"] = may_change(actor, account.pk, "manage_requests")
     if can(actor, "see_tasks"):
-        open_tasks = selectors.hot_first(
-            selectors.tasks_visible_to(actor).filter(account=account, status__in=OPEN_TASK_STATUSES)
-        )
+        open_tasks = selectors.tasks_visible_to(actor).filter(account=account).open().hot_first(now=timezone.now())
         context["open_tasks"] = list(open_tasks[:SECTION_LIMIT])
         context["open_task_count"] = open_tasks.count() if len(context["open_tasks"]) == SECTION_LIMIT else None
         context["may_add_task"] = may_change(actor, account.pk, "manage_tasks")
@@ -80,11 +79,7 @@ def project_page(
         "account": project.account,
         "may_manage": may_manage,
         "see_money": can(actor, "see_money"),
-        "tasks": list(
-            selectors.hot_first(
-                selectors.tasks_visible_to(actor).filter(project=project, status__in=OPEN_TASK_STATUSES)
-            )
-        ),
+        "tasks": list(selectors.tasks_visible_to(actor).filter(project=project).open().hot_first(now=timezone.now())),
         "may_add_task": may_change(actor, project.account_id, "manage_tasks"),
     }
     if may_manage:

@@ -27,7 +27,7 @@ from keyaccount.work.forms import (
     TaskForm,
     TransitionForm,
 )
-from keyaccount.work.models import OPEN_TASK_STATUSES, Task, TaskStatus
+from keyaccount.work.models import Task, TaskStatus, priority_rank
 from keyaccount.work.views.common import PAGE_SIZE, may_change, require_capability, sort, writable_account
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     qs = filterset.qs
     if show == "created":
         qs = qs.filter(created_by_id=actor.pk)
-    qs = qs.annotate(priority_rank=selectors.priority_rank(), status_rank=_STATUS_RANK)
+    qs = qs.annotate(priority_rank=priority_rank(), status_rank=_STATUS_RANK)
     tasks, ordering = sort(qs, SORTS, request.GET.get("ordering", "due"), "due")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
@@ -110,7 +110,7 @@ def task_page(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = N
         context["comment_form"] = forms.get("comment_form") or CommentForm()
     if may["manage"]:
         context["checklist_form"] = forms.get("checklist_form") or ChecklistItemForm(prefix="step")
-        if task.status in OPEN_TASK_STATUSES:
+        if task.is_open:
             context["due_form"] = forms.get("due_form") or MoveDueForm(task=task, prefix="due")
     context["error_section"] = next(iter(forms), None)
     return render(request, "work/task_detail.html", context, status=status)
