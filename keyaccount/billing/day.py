@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Sum
 from keyaccount.billing import calc, selectors
 from keyaccount.billing.models import (
     LIVE_STATUSES,
-    OPEN_INVOICE_STATUSES,
+    NOTICE_WINDOW_DAYS,
     Act,
     Contract,
     Invoice,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # Long lists are cut, as the rest of the day: the full lists are on the money pages.
 LIMIT = 50
-RENEWAL_HORIZON_DAYS = 30
+RENEWAL_HORIZON_DAYS = NOTICE_WINDOW_DAYS
 ACCOUNT_SIDE = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}
 _MAX_NOTICE_DAYS = 365
 
@@ -56,9 +56,29 @@ class RenewalDue:
         return self.contract.account
 
     @property
+    def notice_ahead(self) -> bool:
+        """The notice deadline is today or later: notice can still be given."""
+        return self.days_to_notice >= 0
+
+    @property
     def next_deadline(self) -> datetime.date:
         """The notice deadline while it is still ahead, else the end."""
-        return self.notice_deadline if self.days_to_notice >= 0 else self.end
+        return self.notice_deadline if self.notice_ahead else self.end
+
+
+@dataclass
+class OverdueInvoice:
+    """An overdue invoice on My day with its `days_overdue` on the day; reads as the invoice otherwise
+    (number, account, amounts), so the page and the day's API take it as one."""
+
+    invoice: Invoice
+    days_overdue: int
+    url: str | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if name == "invoice":  # not set yet (copying, unpickling): never recurse
+            raise AttributeError(name)
+        return getattr(self.invoice, name)
 
 
 @dataclass
@@ -67,7 +87,7 @@ class DayMoney:
 
     invoices_to_issue: list[Invoice] = field(default_factory=list)
     contracts_to_invoice: list[Contract] = field(default_factory=list)
-    overdue_invoices: list[Invoice] = field(default_factory=list)
+    overdue_invoices: list[OverdueInvoice] = field(default_factory=list)
     acts_to_chase: list[Act] = field(default_factory=list)
     renewals_due: list[RenewalDue] = field(default_factory=list)
     overdue_total: list[Amount] = field(default_factory=list)
@@ -88,16 +108,10 @@ class DayMoney:
         )
 
 
-def overdue_invoices(actor: User, today: datetime.date) -> list[Invoice]:
+def overdue_invoices(actor: User, today: datetime.date) -> list[OverdueInvoice]:
     """Open invoices past their due date, the oldest first, each with `days_overdue`."""
-    rows = list(
-        invoices_visible_to(actor)
-        .filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
-        .order_by("due_date", "pk")[:LIMIT]
-    )
-    for invoice in rows:
-        invoice.days_overdue = (today - invoice.due_date).days  # type: ignore[attr-defined]
-    return rows
+    rows = invoices_visible_to(actor).overdue(on=today).order_by("due_date", "pk")[:LIMIT]
+    return [OverdueInvoice(invoice, invoice.days_overdue(on=today)) for invoice in rows]
 
 
 def acts_to_chase(actor: User, today: datetime.date) -> list[Act]:
@@ -125,7 +139,7 @@ def renewals_due(actor: User, today: datetime.date, horizon: int = RENEWAL_HORIZ
     rows = []
     for contract in candidates:
         end: datetime.date = contract.end_date  # type: ignore[assignment]
-        deadline = end - datetime.timedelta(days=contract.notice_days)
+        deadline: datetime.date = contract.notice_deadline  # type: ignore[assignment]
         if end <= until or today <= deadline <= until:
             value = calc.value_on(contract, today)
             rows.append(RenewalDue(contract, value, end, (end - today).days, deadline, (deadline - today).days))
@@ -139,7 +153,7 @@ def overdue_by_owner(actor: User, today: datetime.date) -> tuple[list[Amount], d
     total: dict[str, Decimal] = {}
     rows = (
         invoices_visible_to(actor)
-        .filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
+        .overdue(on=today)
         .order_by()
         .values("account__owner_id", "currency")
         .annotate(billed=Sum("total"), paid=Sum("paid_amount"))

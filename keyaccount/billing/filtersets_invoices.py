@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.billing.models import OPEN_INVOICE_STATUSES, Invoice, InvoiceLine, InvoiceStatus
+from keyaccount.billing.models import Invoice, InvoiceLine, InvoiceStatus, open_invoice_q, overdue_invoice_q
 from keyaccount.billing.selectors import contracts_visible_to
 from keyaccount.core.money import Currency
 
@@ -29,8 +29,8 @@ def _contracts(request):  # type: ignore[no-untyped-def]
 
 
 def overdue_q(today=None) -> Q:  # type: ignore[no-untyped-def]
-    """Issued (or partly paid) invoices whose due date has passed: the client is late."""
-    return Q(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today or timezone.localdate())
+    """Issued (or partly paid) invoices whose due date has passed: the client is late (`Invoice.is_overdue`)."""
+    return overdue_invoice_q(on=today or timezone.localdate())
 
 
 class InvoiceFilterSet(django_filters.FilterSet):
@@ -72,7 +72,7 @@ class InvoiceFilterSet(django_filters.FilterSet):
         """Invoices the client still owes on (issued or partly paid)."""
         if value is None:
             return queryset
-        q = Q(status__in=OPEN_INVOICE_STATUSES)
+        q = open_invoice_q()
         return queryset.filter(q) if value else queryset.exclude(q)
 
     def only_overdue(self, queryset: QuerySet[Invoice], name: str, value: bool | None) -> QuerySet[Invoice]:

@@ -8,6 +8,7 @@ on the row by the services, which compute them with `keyaccount.billing.calc`.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -48,6 +49,14 @@ CONTRACT_TRANSITIONS: dict[str, set[str]] = {
 # Statuses in which a contract binds both sides (its value counts towards recurring revenue).
 BINDING_STATUSES = [ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED]
 LIVE_STATUSES = [ContractStatus.SIGNED, ContractStatus.ACTIVE]
+# A notice deadline this many days away or less is coming up: the account page flags it, My day lists the
+# contract, and the account manager is reminded once per term.
+NOTICE_WINDOW_DAYS = 30
+
+
+def notice_deadline_of(end: datetime.date, notice_days: int) -> datetime.date:
+    """The last day either side may give notice not to renew a term ending on `end`."""
+    return end - datetime.timedelta(days=notice_days)
 
 
 def days_field(verbose_name: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
@@ -139,6 +148,26 @@ class Contract(TenantModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_draft(self) -> bool:
+        """Not signed yet: it can still be edited or deleted, and nothing is invoiced on it."""
+        return self.status == ContractStatus.DRAFT
+
+    @property
+    def notice_deadline(self) -> datetime.date | None:
+        """The last day to give notice not to renew the current term; None for an open-ended contract."""
+        return notice_deadline_of(self.end_date, self.notice_days) if self.end_date is not None else None
+
+    def days_to_notice(self, *, on: datetime.date) -> int | None:
+        """Whole days from `on` to the notice deadline, negative once it passed; None without an end date."""
+        deadline = self.notice_deadline
+        return (deadline - on).days if deadline is not None else None
+
+
+def notice_is_soon(days_to_notice: int | None) -> bool:
+    """The notice deadline is still ahead (today counts) and within `NOTICE_WINDOW_DAYS`."""
+    return days_to_notice is not None and 0 <= days_to_notice <= NOTICE_WINDOW_DAYS
 
 
 class AmendmentKind(models.TextChoices):
@@ -293,10 +322,56 @@ class InvoiceStatus(models.TextChoices):
     VOID = "void", _("Void")
 
 
-# Invoices the client owes money on.
+# Invoices the client owes money on: the ones a payment can be put against.
 OPEN_INVOICE_STATUSES = [InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID]
 # Invoices that were sent to the client and not cancelled: what was billed.
 BILLED_INVOICE_STATUSES = [InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID]
+
+
+# --- the invoice's domain words, defined once ------------------------------------------------------
+# Pages, the API, exports, My day, the health measures and the dunning job all ask these; nothing else
+# spells out what "open" or "overdue" means. An invoice is *overdue on D* when it is open and its due
+# date is before D (strictly: on its due date it is not late yet); its *days overdue on D* are D − due
+# date in whole days, 0 when it is not overdue.
+
+
+def days_past_due(due_date: datetime.date, on: datetime.date) -> int:
+    """Whole days from a due date to `on`: positive when late, 0 on the due date, negative before it."""
+    return (on - due_date).days
+
+
+def open_invoice_q() -> Q:
+    """Issued or partially paid: the client still owes on it."""
+    return Q(status__in=OPEN_INVOICE_STATUSES)
+
+
+def overdue_invoice_q(*, on: datetime.date) -> Q:
+    """Open and due before `on`. For filters and `Sum(..., filter=...)`; querysets say `.overdue(on=...)`."""
+    return open_invoice_q() & Q(due_date__lt=on)
+
+
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    """`Invoice.objects` and every related manager of invoices speak these words."""
+
+    def open(self) -> InvoiceQuerySet:
+        """Invoices the client still owes on (issued or partially paid): where a payment can go."""
+        return self.filter(open_invoice_q())
+
+    def overdue(self, *, on: datetime.date) -> InvoiceQuerySet:
+        """Open invoices whose due date is before `on`."""
+        return self.filter(overdue_invoice_q(on=on))
+
+    def not_overdue(self, *, on: datetime.date) -> InvoiceQuerySet:
+        """Everything `overdue(on=...)` leaves out: paid, void, drafts, and open ones not yet late."""
+        return self.exclude(overdue_invoice_q(on=on))
+
+    def drafts(self) -> InvoiceQuerySet:
+        """Not issued yet: they can still be changed, issued or deleted."""
+        return self.filter(status=InvoiceStatus.DRAFT)
+
+    def billed(self) -> InvoiceQuerySet:
+        """Sent to the client and not voided (issued, partially paid or paid), as it stands today."""
+        return self.filter(status__in=BILLED_INVOICE_STATUSES)
 
 
 class Invoice(TenantModel, VersionedModel):
@@ -333,6 +408,8 @@ class Invoice(TenantModel, VersionedModel):
         verbose_name=_("created by"),
     )
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issue_date", "-id"]
         constraints = [
@@ -361,9 +438,41 @@ class Invoice(TenantModel, VersionedModel):
     @property
     def open_amount(self) -> Decimal:
         """What the client still owes on it (nothing for a draft or a voided invoice)."""
-        if self.status not in OPEN_INVOICE_STATUSES:
+        if not self.is_open:
             return ZERO
         return self.total - self.paid_amount
+
+    @property
+    def is_draft(self) -> bool:
+        """Not issued yet: the only state in which an invoice is edited or issued."""
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def is_deletable(self) -> bool:
+        """A draft made by mistake may be deleted; an issued invoice stays on record and is voided instead."""
+        return self.is_draft
+
+    @property
+    def is_void(self) -> bool:
+        return self.status == InvoiceStatus.VOID
+
+    @property
+    def is_open(self) -> bool:
+        """Issued or partially paid: the client still owes on it."""
+        return self.status in OPEN_INVOICE_STATUSES
+
+    @property
+    def is_payable(self) -> bool:
+        """A payment may be recorded against it: the same invoices as `is_open`."""
+        return self.is_open
+
+    def is_overdue(self, *, on: datetime.date) -> bool:
+        """Open and due before `on` (on its due date it is not late yet)."""
+        return self.is_open and self.due_date < on
+
+    def days_overdue(self, *, on: datetime.date) -> int:
+        """Whole days past the due date on `on` while the client still owes on it; 0 when not overdue."""
+        return days_past_due(self.due_date, on) if self.is_overdue(on=on) else 0
 
 
 class InvoiceLine(TenantModel):

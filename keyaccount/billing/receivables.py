@@ -38,7 +38,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 
 from keyaccount.billing import calc
-from keyaccount.billing.models import Invoice, InvoiceStatus, PaymentAllocation
+from keyaccount.billing.models import Invoice, InvoiceStatus, PaymentAllocation, days_past_due
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
@@ -67,6 +67,21 @@ class OpenInvoice:
     open_amount: Decimal
     days_past_due: int
     bucket: str
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date at the day looked at (any bucket but current)."""
+        return self.days_past_due > 0
+
+    @property
+    def age_key(self) -> tuple[datetime.date, datetime.date, int]:
+        """The oldest overdue invoice has the smallest key: earliest due, then earliest issued, then first entered."""
+        return (self.due_date, self.issue_date, self.id)
+
+
+def oldest_overdue(invoices: Iterable[OpenInvoice]) -> OpenInvoice | None:
+    """The oldest overdue invoice among `invoices` (see the module's definitions); None when none is overdue."""
+    return min((i for i in invoices if i.is_overdue), key=lambda i: i.age_key, default=None)
 
 
 @dataclass
@@ -97,17 +112,11 @@ class Aging:
     def add(self, invoice: OpenInvoice) -> None:
         setattr(self, invoice.bucket, getattr(self, invoice.bucket) + invoice.open_amount)
         self.invoice_count += 1
-        if invoice.days_past_due > 0 and (
-            self.oldest_overdue is None or _age_key(invoice) < _age_key(self.oldest_overdue)
-        ):
+        if invoice.is_overdue and (self.oldest_overdue is None or invoice.age_key < self.oldest_overdue.age_key):
             self.oldest_overdue = invoice
 
     def buckets(self) -> list[tuple[str, Decimal]]:
         return [(name, getattr(self, name)) for name in calc.BUCKETS]
-
-
-def _age_key(invoice: OpenInvoice) -> tuple[datetime.date, datetime.date, int]:
-    return (invoice.due_date, invoice.issue_date, invoice.id)
 
 
 @dataclass
@@ -219,7 +228,7 @@ def open_invoices(invoices: QuerySet[Invoice], as_of: datetime.date) -> list[Ope
                 due_date=row["due_date"],
                 total=row["total"],
                 open_amount=open_amount,
-                days_past_due=(as_of - row["due_date"]).days,
+                days_past_due=days_past_due(row["due_date"], as_of),
                 bucket=calc.bucket_of(row["due_date"], as_of),
             )
         )

@@ -17,6 +17,7 @@ from keyaccount.billing.models import (
     Contract,
     Invoice,
     InvoiceLine,
+    InvoiceQuerySet,
     Payment,
     PaymentAllocation,
     Renewal,
@@ -51,7 +52,7 @@ def acts_visible_to(actor: User | None) -> QuerySet[Act]:
     return Act.objects.filter(_money_q(actor)).select_related("account", "contract")
 
 
-def invoices_visible_to(actor: User | None) -> QuerySet[Invoice]:
+def invoices_visible_to(actor: User | None) -> InvoiceQuerySet:
     return Invoice.objects.filter(_money_q(actor)).select_related("account", "contract")
 
 
@@ -108,9 +109,7 @@ def payment_get_for(actor: User | None, pk: object) -> Payment:
 
 def open_invoices_of(actor: User | None, account_id: int, currency: str | None = None) -> QuerySet[Invoice]:
     """The account's invoices the client still owes on, oldest due first: where a payment goes."""
-    from keyaccount.billing.models import OPEN_INVOICE_STATUSES
-
-    qs = invoices_visible_to(actor).filter(account_id=account_id, status__in=OPEN_INVOICE_STATUSES)
+    qs = invoices_visible_to(actor).open().filter(account_id=account_id)
     if currency:
         qs = qs.filter(currency=currency)
     return qs.order_by("due_date", "issue_date", "id")
@@ -229,7 +228,8 @@ def _renewal_row(contract: Contract, today: datetime.date) -> UpcomingRenewal:
     from keyaccount.billing import calc
 
     assert contract.end_date is not None
-    deadline = contract.end_date - datetime.timedelta(days=contract.notice_days)
+    deadline = contract.notice_deadline
+    assert deadline is not None
     days_to_end = (contract.end_date - today).days
     days_to_notice = (deadline - today).days
     key = days_to_end if contract.notice_given_on else days_to_notice
@@ -430,7 +430,7 @@ def invoice_get_for(actor: User | None, pk: object) -> Invoice:
         raise Http404 from None
 
 
-def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: object) -> list[dict[str, object]]:
+def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: datetime.date) -> list[dict[str, object]]:
     """Per currency of `invoices` (already scoped and filtered): how many, billed, open and overdue amounts.
 
     Billed counts issued, partly paid and paid invoices; open and overdue what the client still owes
@@ -441,21 +441,20 @@ def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: object) -> li
     from django.db.models import Count, DecimalField, F, Sum, Value
     from django.db.models.functions import Coalesce
 
-    from keyaccount.billing.models import BILLED_INVOICE_STATUSES, OPEN_INVOICE_STATUSES
+    from keyaccount.billing.models import BILLED_INVOICE_STATUSES, open_invoice_q, overdue_invoice_q
 
     money = DecimalField(max_digits=18, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
     owed = F("total") - F("paid_amount")
-    is_open = Q(status__in=OPEN_INVOICE_STATUSES)
     rows = (
         invoices.order_by()
         .values("currency")
         .annotate(
             count=Count("pk"),
             billed=Coalesce(Sum("total", filter=Q(status__in=BILLED_INVOICE_STATUSES)), zero, output_field=money),
-            open=Coalesce(Sum(owed, filter=is_open, output_field=money), zero, output_field=money),
+            open=Coalesce(Sum(owed, filter=open_invoice_q(), output_field=money), zero, output_field=money),
             overdue=Coalesce(
-                Sum(owed, filter=is_open & Q(due_date__lt=today), output_field=money), zero, output_field=money
+                Sum(owed, filter=overdue_invoice_q(on=today), output_field=money), zero, output_field=money
             ),
         )
         .order_by("currency")
@@ -479,7 +478,7 @@ def invoices_to_issue(actor: User | None, today: object, limit: int | None = Non
 
     assert isinstance(today, dt.date)
     first, last = month_start(today), month_end(today)
-    drafts = invoices_visible_to(actor).filter(status=InvoiceStatus.DRAFT).order_by("issue_date", "pk")
+    drafts = invoices_visible_to(actor).drafts().order_by("issue_date", "pk")
     billed = Invoice.objects.filter(contract_id=OuterRef("pk"), period_start__lte=last, period_end__gte=first).exclude(
         status=InvoiceStatus.VOID
     )

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from keyaccount.billing import calc
-from keyaccount.billing.models import BINDING_STATUSES, OPEN_INVOICE_STATUSES, Contract, Invoice, Payment
+from keyaccount.billing.models import BINDING_STATUSES, Contract, Invoice, Payment, notice_is_soon, overdue_invoice_q
 from keyaccount.billing.selectors import (
     contracts_visible_to,
     invoices_visible_to,
@@ -61,13 +61,20 @@ class ContractInForce:
     def currency(self) -> str:
         return self.contract.currency
 
+    @property
+    def notice_passed(self) -> bool:
+        return self.days_to_notice is not None and self.days_to_notice < 0
+
+    @property
+    def notice_soon(self) -> bool:
+        """The notice deadline is ahead and within the notice window (`NOTICE_WINDOW_DAYS`)."""
+        return notice_is_soon(self.days_to_notice)
+
 
 def contract_in_force(contract: Contract, today: datetime.date) -> ContractInForce:
     """A contract's value on `today` (amendments applied) and its end and notice deadline as days from today."""
     end = calc.last_day(contract)
-    deadline = None
-    if contract.end_date is not None and not contract.terminated_on:
-        deadline = contract.end_date - datetime.timedelta(days=contract.notice_days)
+    deadline = None if contract.terminated_on else contract.notice_deadline
     return ContractInForce(
         contract=contract,
         value=calc.value_on(contract, today),
@@ -163,8 +170,8 @@ def account_money(actor: User | None, account: Account, today: datetime.date | N
     summary.contracts = [contract_in_force(c, today) for c in contracts]
     summary.mrr = amounts({currency: v for (_a, currency), v in calc.mrr_by_account(contracts, today).items()})
 
-    invoices = invoices_visible_to(actor).filter(account_id=account.pk, status__in=OPEN_INVOICE_STATUSES)
-    overdue_q = Q(due_date__lt=today)
+    invoices = invoices_visible_to(actor).open().filter(account_id=account.pk)
+    overdue_q = overdue_invoice_q(on=today)
     owed: dict[str, Decimal] = {}
     late: dict[str, Decimal] = {}
     for row in (
@@ -186,9 +193,9 @@ def account_money(actor: User | None, account: Account, today: datetime.date | N
         summary.overdue_invoices += row["n_overdue"]
     summary.open, summary.overdue = amounts(owed), amounts(late)
     if summary.overdue_invoices:
-        summary.oldest_overdue = invoices.filter(overdue_q).order_by("due_date", "pk").first()
+        summary.oldest_overdue = invoices.overdue(on=today).order_by("due_date", "pk").first()
         if summary.oldest_overdue is not None:
-            summary.oldest_overdue_days = (today - summary.oldest_overdue.due_date).days
+            summary.oldest_overdue_days = summary.oldest_overdue.days_overdue(on=today)
 
     payments = payments_visible_to(actor).filter(account_id=account.pk)
     credit = (

@@ -190,7 +190,7 @@ def portfolio_chart(
     for invoice in open_invoices:
         entry = owed.setdefault(invoice.account_id, [ZERO, ZERO])
         entry[0] += invoice.open_amount
-        if invoice.days_past_due > 0:
+        if invoice.is_overdue:
             entry[1] += invoice.open_amount
     rows, links = [], []
     for account in accounts:

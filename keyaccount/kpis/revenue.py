@@ -282,7 +282,7 @@ def receivables_outstanding(frame: Frame) -> Metric:
 
 
 def receivables_overdue(frame: Frame) -> Metric:
-    amount = sum((i.open_amount for i in _open_at_end(frame) if i.days_past_due > 0), ZERO)
+    amount = sum((i.open_amount for i in _open_at_end(frame) if i.is_overdue), ZERO)
     return Metric("receivables_overdue", Unit.MONEY, amount, None, amount, frame.currency)
 
 

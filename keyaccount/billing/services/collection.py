@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 
 from keyaccount.billing import calc
 from keyaccount.billing.models import (
-    OPEN_INVOICE_STATUSES,
     Act,
     BillingSettings,
     Contract,
@@ -31,6 +30,7 @@ from keyaccount.billing.models import (
     Invoice,
 )
 from keyaccount.billing.selectors import settings_of, settings_read
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import require, require_on_account
@@ -55,10 +55,6 @@ def _check_money_account(actor: User, account_id: int) -> None:
     require_on_account(actor, account_id, "manage_money", message=_("You cannot change this account's money."))
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _check_act(act: Act) -> None:
     """The rules of an act beyond its fields: each error names its field."""
     errors: dict[str, str] = {}
@@ -78,13 +74,14 @@ def _check_act(act: Act) -> None:
             errors["amount"] = _("Too many decimals for %(currency)s.") % {"currency": act.currency}
     if act.period_start and act.period_end and act.period_end < act.period_start:
         errors["period_end"] = _("The period cannot end before it starts.")
+    today = clock.organization_today(act.organization)
     if act.sent_on is not None:
-        if act.sent_on > _today():
+        if act.sent_on > today:
             errors["sent_on"] = _("An act cannot be sent in the future.")
         elif act.period_start and act.sent_on < act.period_start:
             errors["sent_on"] = _("An act cannot be sent before its period starts.")
     if act.signed_on is not None:
-        if act.signed_on > _today():
+        if act.signed_on > today:
             errors["signed_on"] = _("An act cannot be signed in the future.")
         elif act.sent_on is not None and act.signed_on < act.sent_on:
             errors["signed_on"] = _("An act cannot be signed before it was sent.")
@@ -197,7 +194,7 @@ def act_mark_sent(
     """The act went to the client on `sent_on` (default today); sending again restarts the chasing clock."""
     _check_money_account(actor, act.account_id)
     _check_unsigned(act)
-    return _set_dates(actor, act, {"sent_on": sent_on or _today(), "chased_at": None}, expected_version)
+    return _set_dates(actor, act, {"sent_on": sent_on or clock.today_for(actor), "chased_at": None}, expected_version)
 
 
 @transaction.atomic
@@ -208,7 +205,7 @@ def act_mark_signed(
     marked as sent counts as handed over and signed the same day."""
     _check_money_account(actor, act.account_id)
     _check_unsigned(act)
-    signed_on = signed_on or _today()
+    signed_on = signed_on or clock.today_for(actor)
     changes: dict[str, Any] = {"signed_on": signed_on}
     if act.sent_on is None:
         changes["sent_on"] = signed_on
@@ -351,9 +348,8 @@ def billing_settings_update(
 
 
 def _due_today_at(owner: User | None, today: datetime.date) -> datetime.datetime:
-    from keyaccount.notifications.services import zone_of_user
 
-    zone = zone_of_user(owner) if owner is not None else timezone.get_default_timezone()
+    zone = clock.user_zone(owner)
     return datetime.datetime.combine(today, datetime.time(TASK_DUE_HOUR), tzinfo=zone)
 
 
@@ -382,7 +378,7 @@ def _remind(invoice: Invoice, run: DunningRun, today: datetime.date, escalate: b
 
     account = invoice.account
     owner = account.owner if account.owner is not None and account.owner.is_active else None
-    overdue_days = (today - invoice.due_date).days
+    overdue_days = invoice.days_overdue(on=today)
     url = reverse("billing:invoice_detail", args=[invoice.pk])
     language = (owner.language if owner else "") or django_settings.LANGUAGE_CODE
     with translation.override(language):
@@ -468,9 +464,7 @@ def run_dunning(today: datetime.date) -> dict[str, int]:
     nothing. Returns counts of reminders, escalations and heads told.
     """
     invoices = (
-        Invoice.objects.filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
-        .select_related("account__owner")
-        .order_by("organization_id", "due_date", "pk")
+        Invoice.objects.overdue(on=today).select_related("account__owner").order_by("organization_id", "due_date", "pk")
     )
     done: dict[int, set[int]] = {}
     for invoice_id, days in DunningRun.objects.filter(invoice__in=invoices.values("pk")).values_list(
@@ -482,7 +476,7 @@ def run_dunning(today: datetime.date) -> dict[str, int]:
     for invoice in invoices:
         if invoice.organization_id not in steps_of:
             steps_of[invoice.organization_id] = _settings_by_id(invoice.organization_id).dunning_steps or []
-        overdue_days = (today - invoice.due_date).days
+        overdue_days = invoice.days_overdue(on=today)
         already = done.get(invoice.pk, set())
         missing = [
             s for s in steps_of[invoice.organization_id] if s["days"] <= overdue_days and s["days"] not in already
@@ -491,7 +485,7 @@ def run_dunning(today: datetime.date) -> dict[str, int]:
             continue
         with transaction.atomic():
             # Paid or voided since the list was read: nothing to chase.
-            if not Invoice.objects.filter(pk=invoice.pk, status__in=OPEN_INVOICE_STATUSES).exists():
+            if not Invoice.objects.open().filter(pk=invoice.pk).exists():
                 continue
             top = max(missing, key=lambda s: s["days"])
             escalate = any(s.get("escalate") for s in missing)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.billing import calc
 from keyaccount.billing.models import (
     LIVE_STATUSES,
+    NOTICE_WINDOW_DAYS,
     Amendment,
     AmendmentKind,
     BillingModel,
@@ -658,7 +659,7 @@ def _tell_renewed(contract: Contract, term_end: datetime.date) -> None:
 
 
 # A contract comes up for renewal this many days before its notice deadline: the account manager is told.
-RENEWAL_REMINDER_DAYS = 30
+RENEWAL_REMINDER_DAYS = NOTICE_WINDOW_DAYS
 
 
 def run_renewal_reminders(today: datetime.date) -> int:
@@ -685,8 +686,8 @@ def run_renewal_reminders(today: datetime.date) -> int:
     )
     sent = 0
     for contract in candidates:
-        assert contract.end_date is not None
-        deadline = contract.end_date - datetime.timedelta(days=contract.notice_days)
+        deadline = contract.notice_deadline
+        assert deadline is not None
         if (deadline - today).days > RENEWAL_REMINDER_DAYS:
             continue
         with transaction.atomic():

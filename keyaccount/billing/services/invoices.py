@@ -94,7 +94,7 @@ def _lock(invoice: Invoice) -> Invoice:
 
 
 def _require_draft(invoice: Invoice) -> None:
-    if invoice.status != InvoiceStatus.DRAFT:
+    if not invoice.is_draft:
         raise ValidationError(
             {
                 "status": _(
@@ -428,7 +428,7 @@ def invoice_delete(*, actor: User, invoice: Invoice) -> None:
     """Remove a draft made by mistake; an issued invoice stays on record and is voided instead."""
     _check_account(actor, invoice.account_id)
     current = _lock(invoice)
-    if current.status != InvoiceStatus.DRAFT:
+    if not current.is_deletable:
         raise ValidationError({"status": _("Only a draft can be deleted; void an issued invoice instead.")})
     audit_delete(actor=actor, instance=current, fields=INVOICE_FIELDS, account_id=current.account_id)
     current.delete()
@@ -439,7 +439,7 @@ def invoice_issue(*, actor: User, invoice: Invoice, expected_version: int | None
     """Send a draft to the client: it becomes issued, owed from its due date and counted in receivables."""
     _check_account(actor, invoice.account_id)
     current = _lock(invoice)
-    if current.status != InvoiceStatus.DRAFT:
+    if not current.is_draft:
         raise ValidationError({"status": _("Only a draft can be issued.")})
     if current.total <= 0:
         raise ValidationError({"total": _("An invoice with a zero total cannot be issued.")})
@@ -476,7 +476,7 @@ def invoice_void(
     if not reason:
         raise ValidationError({"reason": _("Say why the invoice is voided.")})
     current = _lock(invoice)
-    if current.status == InvoiceStatus.VOID:
+    if current.is_void:
         raise ValidationError({"status": _("This invoice is already void.")})
     if PaymentAllocation.objects.filter(invoice_id=current.pk).exists():
         raise ValidationError(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.billing import calc
 from keyaccount.billing.models import (
-    OPEN_INVOICE_STATUSES,
+    BILLED_INVOICE_STATUSES,
     Invoice,
     InvoiceStatus,
     Payment,
@@ -126,14 +126,8 @@ def _allocate(actor: User, payment: Payment, allocations: list[AllocationRequest
                 % {**label, "invoice": invoice.currency, "payment": payment.currency}
             )
             continue
-        if invoice.status == InvoiceStatus.DRAFT:
-            errors.append(_("Invoice %(number)s is a draft: issue it before taking payment for it.") % label)
-            continue
-        if invoice.status == InvoiceStatus.VOID:
-            errors.append(_("Invoice %(number)s is void.") % label)
-            continue
-        if invoice.status == InvoiceStatus.PAID:
-            errors.append(_("Invoice %(number)s is already paid in full.") % label)
+        if not invoice.is_payable:
+            errors.append(_why_not_payable(invoice) % label)
             continue
         try:
             amount = _check_amount(request.amount, payment.currency, "allocations")
@@ -175,6 +169,15 @@ def _allocate(actor: User, payment: Payment, allocations: list[AllocationRequest
     return written
 
 
+def _why_not_payable(invoice: Invoice) -> str:
+    """Why no payment can be put against an invoice that is not `is_payable`, with `%(number)s` in it."""
+    if invoice.is_draft:
+        return _("Invoice %(number)s is a draft: issue it before taking payment for it.")
+    if invoice.is_void:
+        return _("Invoice %(number)s is void.")
+    return _("Invoice %(number)s is already paid in full.")
+
+
 def refresh_invoice_payment_state(invoice: Invoice) -> Invoice:
     """Set the invoice's paid amount, status and paid-in-full date from its allocations.
 
@@ -186,7 +189,7 @@ def refresh_invoice_payment_state(invoice: Invoice) -> Invoice:
     paid = PaymentAllocation.objects.filter(invoice=invoice).aggregate(total=Sum("amount"), last=Max("payment__date"))
     paid_amount = paid["total"] or ZERO
     status, paid_on = invoice.status, None
-    if invoice.status in (*OPEN_INVOICE_STATUSES, InvoiceStatus.PAID):
+    if invoice.status in BILLED_INVOICE_STATUSES:
         if paid_amount > 0 and paid_amount >= invoice.total:
             status = InvoiceStatus.PAID
             paid_on = max(paid["last"], invoice.issue_date)

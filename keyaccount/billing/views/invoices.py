@@ -30,7 +30,7 @@ from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
 from keyaccount.billing import exports, selectors
 from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
 from keyaccount.billing.forms_invoices import GenerateForm, InvoiceForm, VoidForm, line_formset
-from keyaccount.billing.models import OPEN_INVOICE_STATUSES, Invoice, InvoiceStatus
+from keyaccount.billing.models import Invoice
 from keyaccount.billing.services import invoices as services
 from keyaccount.core.money import format_money
 from keyaccount.core.permissions import can
@@ -68,13 +68,6 @@ def money(amount: Decimal | None, currency: str) -> str:
     return format_money(amount, currency)
 
 
-def days_overdue(invoice: Invoice, today: datetime.date) -> int:
-    """Whole days past the due date of an invoice still owed; 0 when not overdue."""
-    if invoice.status not in OPEN_INVOICE_STATUSES:
-        return 0
-    return max((today - invoice.due_date).days, 0)
-
-
 @dataclass
 class InvoiceRow:
     """An invoice as a list or the export shows it."""
@@ -92,7 +85,7 @@ class InvoiceRow:
 
     @property
     def days_overdue(self) -> int:
-        return days_overdue(self.invoice, self.today)
+        return self.invoice.days_overdue(on=self.today)
 
 
 def _totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -239,7 +232,7 @@ def invoice_export_rows(invoices: QuerySet[Invoice], today: datetime.date) -> li
             inv.paid_amount,
             inv.open_amount,
             inv.get_status_display(),
-            days_overdue(inv, today),
+            inv.days_overdue(on=today),
             inv.voided_on,
             inv.void_reason,
         ]
@@ -341,11 +334,10 @@ def invoice_page(request: HttpRequest, pk: int, *, void_form: VoidForm | None = 
             {"payment": a.payment, "amount": money(a.amount, invoice.currency), "url": _payment_url(a.payment_id)}
             for a in allocations
         ],
-        "days_overdue": days_overdue(invoice, today),
+        "days_overdue": invoice.days_overdue(on=today),
         "may_manage": manage,
-        "is_draft": invoice.status == InvoiceStatus.DRAFT,
     }
-    if manage and invoice.status != InvoiceStatus.VOID and not allocations:
+    if manage and not invoice.is_void and not allocations:
         context["void_form"] = void_form or VoidForm(initial={"version": invoice.version, "voided_on": today})
     return render(request, "billing/invoices/detail.html", context, status=status)
 
@@ -546,7 +538,7 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
 def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     invoice = _managed_invoice(actor, pk)
-    if invoice.status != InvoiceStatus.DRAFT:
+    if not invoice.is_draft:
         messages.error(request, _("Only a draft can be changed. Void this invoice and issue a new one instead."))
         return redirect(invoice_url(invoice))
     return _form_page(request, actor, invoice.account, invoice)

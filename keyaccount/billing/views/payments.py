@@ -4,6 +4,7 @@ and deleting a payment recorded by mistake."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -151,11 +152,12 @@ def _decimal(value: str | None) -> Decimal | None:
     return amount if amount.is_finite() and amount > 0 else None
 
 
-def _invoice_rows(form: Any) -> list[dict[str, Any]]:
+def _invoice_rows(form: Any, today: datetime.date) -> list[dict[str, Any]]:
     """Open invoices with their amount field, oldest due first, for the allocation table."""
     return [
         {
             "invoice": invoice,
+            "overdue": invoice.is_overdue(on=today),
             "field": field,
             "total": money(invoice.total, invoice.currency),
             "open": money(invoice.open_amount, invoice.currency),
@@ -198,12 +200,13 @@ def payment_create(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"currency": currency, "amount": amount}
         initial.update({f"invoice_{pk}": value for pk, value in suggestions.items()})
         form = PaymentForm(initial=initial, invoices=invoices)
+    today = timezone.localdate()
     context = {
         "form": form,
         "account": account,
-        "today": timezone.localdate(),
+        "today": today,
         "suggest_url": f"{reverse('billing:payment_create')}?account={account.pk}&suggest=1",
-        "invoices": _invoice_rows(form),
+        "invoices": _invoice_rows(form, today),
         "credit": [money(v, c) for c, v in selectors.account_credit(actor, account).items()],
     }
     if wants_partial(request) and request.GET.get("suggest"):
@@ -244,7 +247,7 @@ def payment_page(
             initial = {f"invoice_{k}": v for k, v in suggest(invoices, payment.unallocated).items()}
             allocate_form = AllocateForm(initial=initial, invoices=invoices)
         context["allocate_form"] = allocate_form
-        context["invoices"] = _invoice_rows(allocate_form)
+        context["invoices"] = _invoice_rows(allocate_form, context["today"])
     return render(request, "billing/payments/detail.html", context, status=status)
 
 

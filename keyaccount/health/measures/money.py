@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from keyaccount.billing.receivables import oldest_overdue
 from keyaccount.health.base import MeasureKey, MeasureValue
 from keyaccount.health.measures._base import Context, Day, score, unknown
 
@@ -36,9 +37,9 @@ def overdue_receivables(
     for currency in sorted(by_currency):
         rows = by_currency[currency]
         total = sum((i.open_amount for i in rows), Decimal(0))
-        overdue_rows = [i for i in rows if i.days_past_due > 0]
+        overdue_rows = [i for i in rows if i.is_overdue]
         overdue = sum((i.open_amount for i in overdue_rows), Decimal(0))
-        oldest = min(overdue_rows, key=lambda i: (i.due_date, i.issue_date, i.id)) if overdue_rows else None
+        oldest = oldest_overdue(overdue_rows)
         days = oldest.days_past_due if oldest else 0
         share = Fraction(overdue) / Fraction(total)
         value = (100 * (1 - share) + linear_fraction(days, zero_at)) / 2
@@ -138,7 +139,7 @@ def renewal_risk(
 
 
 def _contract_risk(c: dict[str, Any], on: datetime.date, horizon: int) -> tuple[int, dict[str, Any]]:
-    from keyaccount.billing.models import RenewalOutcome
+    from keyaccount.billing.models import RenewalOutcome, notice_deadline_of
 
     end = c["end"]
     if c["terminated"] or end is None:
@@ -153,7 +154,7 @@ def _contract_risk(c: dict[str, Any], on: datetime.date, horizon: int) -> tuple[
         return (0, {**facts, "ended_days_ago": days}) if days <= horizon else (100, {})
     if c["notice_given_on"] is not None and c["notice_given_on"] <= on:
         return 0, {**facts, "notice_given_on": c["notice_given_on"].isoformat()}
-    deadline = end - datetime.timedelta(days=c["notice_days"])
+    deadline = notice_deadline_of(end, c["notice_days"])
     facts["notice_deadline"] = deadline.isoformat()
     if deadline >= on:
         days, facts["next"] = (deadline - on).days, "notice"
