@@ -34,6 +34,7 @@ from keyaccount.alerts.models import (
 )
 from keyaccount.alerts.selectors import alerts_visible_to, playbook_for
 from keyaccount.alerts.text import describe
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.permissions import can, membership_of
@@ -216,9 +217,15 @@ def playbook_create(
         name=(name or "").strip() or str(dict(AlertRule.choices).get(rule, rule))[:120],
     )
     taken = ValidationError({"band": _("This rule has a playbook for this band already: edit that one.")})
-    if Playbook.objects.filter(organization_id=membership.organization_id, rule=rule, band=playbook.band).exists():
+    same = Playbook.objects.filter(organization_id=membership.organization_id, rule=rule, band=playbook.band)
+    if same.exists():
         raise taken
-    full_clean(playbook)
+    try:
+        full_clean(playbook)
+    except ValidationError:
+        if same.exists():
+            raise taken from None  # another admin added it since the check above
+        raise
     built = _clean_steps(membership.organization_id, steps or [])
     try:
         with transaction.atomic():
@@ -284,9 +291,8 @@ def _active(user: User | None) -> User | None:
 
 
 def _due_at(user: User | None, day: datetime.date) -> datetime.datetime:
-    from keyaccount.notifications.services import zone_of_user
 
-    zone = zone_of_user(user) if user is not None else timezone.get_default_timezone()
+    zone = clock.user_zone(user)
     return datetime.datetime.combine(day, datetime.time(TASK_DUE_HOUR), tzinfo=zone)
 
 

@@ -118,6 +118,25 @@ def test_champion_left_and_renewal_ahead_raise_their_alerts(acme):
     )
 
 
+def test_the_account_manager_edits_a_playbook_task_in_the_api_and_in_the_form(alice, acme, client, api):
+    (alert,) = recompute(acme, GREEN, RED)
+    first, second = (link.task for link in AlertTask.objects.filter(alert=alert).order_by("position")[:2])
+    assert first.created_by is None  # set by the playbook, not by a person
+
+    api.force_authenticate(alice)
+    response = api.patch(f"/api/v1/tasks/{first.pk}/", {"title": "Call Ivan, the CEO"}, format="json")
+    assert response.status_code == 200, response.data
+    client.force_login(alice)
+    response = client.post(
+        f"/work/tasks/{second.pk}/edit/",
+        {"title": "Review the open tasks with the team", "priority": "high", "version": second.version},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert Task.objects.get(pk=first.pk).title == "Call Ivan, the CEO"
+    assert Task.objects.get(pk=second.pk).title == "Review the open tasks with the team"
+
+
 def test_raising_sets_the_playbooks_tasks_for_the_account_owner(alice, acme):
     (alert,) = recompute(acme, GREEN, RED)
 
