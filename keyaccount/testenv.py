@@ -1,7 +1,8 @@
 """A pytest plugin loaded first (`-p keyaccount.testenv`): tests need no deployment environment.
 
 `KEYACCOUNT_TEST_TODAY=2027-02-28 make test` runs the whole suite as if that were the real date (the
-clock keeps ticking from 10:00 UTC that day): the suite must pass on any date, and this is how to try one.
+clock keeps ticking from 10:00 UTC that day; `2027-02-28T23:30` starts at that time, UTC): the suite must
+pass on any date and at any hour, and this is how to try one.
 """
 
 import datetime
@@ -16,7 +17,7 @@ if _TODAY:
     import time_machine
 
     try:
-        _day = datetime.date.fromisoformat(_TODAY)
+        _start = datetime.datetime.fromisoformat(_TODAY if "T" in _TODAY else f"{_TODAY}T10:00")
     except ValueError as error:
         raise SystemExit(f"KEYACCOUNT_TEST_TODAY must be a date such as 2027-02-28, not {_TODAY!r}") from error
-    time_machine.travel(datetime.datetime.combine(_day, datetime.time(10), tzinfo=datetime.UTC), tick=True).start()
+    time_machine.travel(_start.replace(tzinfo=_start.tzinfo or datetime.UTC), tick=True).start()
