@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Account, AccountStatus, AccountTeamMember, Tier
 from keyaccount.accounts.selectors import tags_of
-from keyaccount.core.permissions import can
 from keyaccount.health.base import Band
+from keyaccount.tenancy.permissions import can
 from keyaccount.tenancy.selectors import owner_candidates
 
 

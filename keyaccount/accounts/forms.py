@@ -24,8 +24,8 @@ from keyaccount.accounts.models import (
 )
 from keyaccount.accounts.selectors import accounts_visible_to, tags_of
 from keyaccount.accounts.services import ACCOUNT_FIELDS, HANDOVER_FIELDS
-from keyaccount.core.permissions import role_of
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import role_of
 from keyaccount.tenancy.selectors import owner_candidates, team_candidates
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from keyaccount.accounts.models import (
     Tag,
 )
 from keyaccount.core.models import AuditEvent
-from keyaccount.core.permissions import (
+from keyaccount.tenancy.permissions import (
     ORG_WIDE,
     can,
     editable_accounts_q,

@@ -26,13 +26,13 @@ from keyaccount.accounts.models import (
 )
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import (
+from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
+from keyaccount.tenancy.models import Membership, Role
+from keyaccount.tenancy.permissions import (
     managed_accounts_q,
     require,
     require_on_account,
 )
-from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
-from keyaccount.tenancy.models import Membership, Role
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -28,8 +28,8 @@ from keyaccount.core.api import (
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
-from keyaccount.core.permissions import can, membership_of
 from keyaccount.tenancy.models import User
+from keyaccount.tenancy.permissions import can, membership_of
 
 API_PATHS: list[Any] = []
 

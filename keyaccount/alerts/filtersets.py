@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.alerts.models import Alert, AlertOutcome, AlertRule, AlertStatus
-from keyaccount.core.permissions import membership_of
 from keyaccount.health.base import Band
 from keyaccount.tenancy.models import Role, User
+from keyaccount.tenancy.permissions import membership_of
 
 
 def _accounts(request):

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.alerts.models import AlertOutcome, AlertRule, PlaybookBand
-from keyaccount.core.permissions import membership_of
 from keyaccount.tenancy.models import Role, User
+from keyaccount.tenancy.permissions import membership_of
 
 
 class AlertCloseForm(forms.Form):

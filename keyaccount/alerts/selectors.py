@@ -13,8 +13,8 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from keyaccount.alerts.models import Alert, AlertStatus, AlertTask, Playbook, PlaybookStep
-from keyaccount.core.permissions import can, membership_of, visible_accounts_q
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import can, membership_of, visible_accounts_q
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -37,10 +37,10 @@ from keyaccount.alerts.text import describe
 from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import can, membership_of
 from keyaccount.core.services import claim_version, full_clean
 from keyaccount.health.base import Band
 from keyaccount.tenancy.models import Membership, Role
+from keyaccount.tenancy.permissions import can, membership_of
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

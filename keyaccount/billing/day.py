@@ -26,8 +26,8 @@ from keyaccount.billing.models import (
 )
 from keyaccount.billing.selectors import contracts_visible_to, invoices_visible_to, may_see_money
 from keyaccount.billing.summary import Amount, amounts, money_url
-from keyaccount.core.permissions import ORG_WIDE, membership_of
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import ORG_WIDE, membership_of
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

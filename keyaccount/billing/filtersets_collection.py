@@ -17,7 +17,7 @@ from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing.models import Act, Invoice
 from keyaccount.billing.selectors import contracts_visible_to, settings_read
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import membership_of
+from keyaccount.tenancy.permissions import membership_of
 from keyaccount.tenancy.selectors import owner_candidates
 
 

@@ -1,4 +1,4 @@
-"""Reads of the money side, always through the actor's scope (`keyaccount.core.permissions`).
+"""Reads of the money side, always through the actor's scope (`keyaccount.tenancy.permissions`).
 
 Money is seen by the roles with `see_money`, on the accounts they see; specialists and clients
 see none of it.
@@ -22,7 +22,7 @@ from keyaccount.billing.models import (
     PaymentAllocation,
     Renewal,
 )
-from keyaccount.core.permissions import NOTHING, can, visible_accounts_q
+from keyaccount.tenancy.permissions import NOTHING, can, visible_accounts_q
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import Organization, User
@@ -387,7 +387,7 @@ def acts_to_chase(actor: User | None, today: datetime.date) -> QuerySet[Act]:
     unsigned (what the account manager should chase), the longest waiting first."""
     import datetime as dt
 
-    from keyaccount.core.permissions import membership_of
+    from keyaccount.tenancy.permissions import membership_of
 
     membership = membership_of(actor)
     if membership is None:

@@ -15,7 +15,7 @@ from keyaccount.accounts.forms import DateTimeInput, version_field
 from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.comms.services import INTERACTION_FIELDS
 from keyaccount.contacts.selectors import contacts_of_account
-from keyaccount.core.permissions import can
+from keyaccount.tenancy.permissions import can
 from keyaccount.tenancy.selectors import team_candidates
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.contacts.models import Contact
 from keyaccount.core import clock
 from keyaccount.core.models import AuditEvent
-from keyaccount.core.permissions import can, scoped_to_accounts_q, visible_contacts_q, visible_tasks_q
+from keyaccount.tenancy.permissions import can, scoped_to_accounts_q, visible_contacts_q, visible_tasks_q
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -59,7 +59,7 @@ def interaction_get_for(actor: User | None, pk: object) -> Interaction:
 
 def interactions_loggable_by(actor: User | None) -> QuerySet[Interaction]:
     """Interactions the actor may change: those of accounts where they may log interactions."""
-    from keyaccount.core.permissions import editable_accounts_q
+    from keyaccount.tenancy.permissions import editable_accounts_q
 
     return Interaction.objects.filter(editable_accounts_q(actor, "log_interactions", "account__"))
 

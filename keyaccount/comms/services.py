@@ -24,9 +24,9 @@ from keyaccount.contacts.models import Contact
 from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record, diff, snapshot
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import can, require_on_account
 from keyaccount.core.services import apply_update, claim_version, full_clean
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import can, require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keyaccount.contacts.models import Contact, ContactAccountRole
-from keyaccount.core.permissions import can, editable_accounts_q, visible_accounts_q, visible_contacts_q
+from keyaccount.tenancy.permissions import can, editable_accounts_q, visible_accounts_q, visible_contacts_q
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.audit import audit_create, audit_delete
-from keyaccount.core.permissions import require_on_account
 from keyaccount.core.services import apply_update, full_clean
+from keyaccount.tenancy.permissions import require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

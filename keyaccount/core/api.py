@@ -21,8 +21,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, permissions, serializers, status
 from rest_framework.response import Response
 
-from keyaccount.core.permissions import can, membership_of
 from keyaccount.core.services import ConflictError
+from keyaccount.tenancy.permissions import can, membership_of
 
 
 class IsOrganizationMember(permissions.BasePermission):
@@ -118,7 +118,7 @@ class VersionedSerializerMixin(serializers.Serializer):
 class HasCapability(permissions.BasePermission):
     """A write the actor's role may never make answers 403 before any input is read.
 
-    The viewset maps actions to capabilities of `keyaccount.core.permissions` (the one place for the
+    The viewset maps actions to capabilities of `keyaccount.tenancy.permissions` (the one place for the
     rules); the services check the same capability again, with the object's scope.
     """
 

@@ -63,7 +63,7 @@ def user_today(user: User | None) -> datetime.date:
 
 def today_for(actor: User | None) -> datetime.date:
     """The organization's today for someone working in it (the installation's for someone outside any)."""
-    from keyaccount.core.permissions import membership_of
+    from keyaccount.tenancy.permissions import membership_of
 
     membership = membership_of(actor)
     if membership is None:
@@ -73,7 +73,7 @@ def today_for(actor: User | None) -> datetime.date:
 
 def zone_for(actor: User | None) -> datetime.tzinfo:
     """The time zone of the organization someone works in (the installation's for someone outside any)."""
-    from keyaccount.core.permissions import membership_of
+    from keyaccount.tenancy.permissions import membership_of
 
     membership = membership_of(actor)
     return organization_zone(membership.organization) if membership is not None else installation_zone()

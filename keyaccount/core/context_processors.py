@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from keyaccount.core.permissions import CAPABILITIES, membership_of
+from keyaccount.tenancy.permissions import CAPABILITIES, membership_of
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyaccount.core.models import IdempotencyKey
-from keyaccount.core.permissions import membership_of
+from keyaccount.tenancy.permissions import membership_of
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core.permissions import membership_of
 from keyaccount.core.services import ConflictError
+from keyaccount.tenancy.permissions import membership_of
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 

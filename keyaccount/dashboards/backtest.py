@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from keyaccount.core.permissions import membership_of
 from keyaccount.dashboards.charts import Chart, Column, Kind
 from keyaccount.health.backtest import backtest
+from keyaccount.tenancy.permissions import membership_of
 
 if TYPE_CHECKING:
     from keyaccount.kpis.base import Frame

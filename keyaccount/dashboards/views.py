@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.clock import organization_today
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import ORG_WIDE, require
 from keyaccount.dashboards import backtest, selectors
 from keyaccount.dashboards import kpis as dash_kpis
 from keyaccount.dashboards.charts import Chart, csv_response, find, payload
@@ -33,6 +32,7 @@ from keyaccount.dashboards.periods import KINDS, Picker, picker_from, trend_mont
 from keyaccount.kpis.base import Frame
 from keyaccount.kpis.scope import frame_from
 from keyaccount.tenancy.models import Role, User
+from keyaccount.tenancy.permissions import ORG_WIDE, require
 from keyaccount.tenancy.selectors import teams_visible_to, users_visible_to
 
 # Errors of the KPI frame, shown on the picker's fields.

@@ -28,11 +28,11 @@ from rest_framework.views import APIView
 
 from keyaccount.accounts.models import Account
 from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceModelSerializer, ServiceViewSetMixin
-from keyaccount.core.permissions import can, require
 from keyaccount.health import selectors, services
 from keyaccount.health.base import Band, MeasureKey
 from keyaccount.health.filtersets import AssessmentFilterSet, HealthScoreFilterSet
 from keyaccount.health.models import HealthScore, ManualAssessment
+from keyaccount.tenancy.permissions import can, require
 
 TREND_CHOICES = ["up", "down", "same"]
 TREND_HELP = _(

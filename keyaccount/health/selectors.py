@@ -1,5 +1,5 @@
 """Reading account health: current scores, the band distribution, the accounts most at risk, history,
-trend and the plain-words explanation. Scoped by core/permissions (health is seen by the roles that
+trend and the plain-words explanation. Scoped by tenancy/permissions (health is seen by the roles that
 see money: specialists and clients never see it).
 
 Dashboards and alerts read health through these functions only.
@@ -16,9 +16,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from keyaccount.core import clock
-from keyaccount.core.permissions import NOTHING, can, visible_accounts_q
 from keyaccount.health.base import Band, MeasureKey
 from keyaccount.health.models import HealthModel, HealthScore, HealthSnapshot, ManualAssessment
+from keyaccount.tenancy.permissions import NOTHING, can, visible_accounts_q
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

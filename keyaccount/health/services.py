@@ -32,13 +32,13 @@ from keyaccount.accounts.models import Account, AccountStatus
 from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.clock import organization_today
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import require, require_on_account
 from keyaccount.core.services import claim_version, full_clean
 from keyaccount.health import measures as health_measures
 from keyaccount.health import scoring
 from keyaccount.health.base import Scored
 from keyaccount.health.models import HealthMeasure, HealthModel, HealthScore, HealthSnapshot, ManualAssessment
 from keyaccount.health.signals import health_recomputed
+from keyaccount.tenancy.permissions import require, require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import Organization, User

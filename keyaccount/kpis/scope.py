@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import ORG_WIDE, require
 from keyaccount.kpis.base import Frame, Period
+from keyaccount.tenancy.permissions import ORG_WIDE, require
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -23,14 +23,14 @@ from keyaccount.alerts.day import alerts_day_for
 from keyaccount.billing.day import DayMoney, money_day_for
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.core import clock
-from keyaccount.core.permissions import (
+from keyaccount.tenancy.models import Role, User
+from keyaccount.tenancy.permissions import (
     ORG_WIDE,
     can,
     membership_of,
     scoped_to_accounts_q,
     visible_tasks_q,
 )
-from keyaccount.tenancy.models import Role, User
 from keyaccount.work.models import OPEN_TASK_STATUSES, Request, Task, TaskQuerySet, priority_rank
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.comms.models import Interaction, InteractionState
-from keyaccount.core.permissions import membership_of, scoped_to_accounts_q, visible_tasks_q
 from keyaccount.tenancy.models import User
+from keyaccount.tenancy.permissions import membership_of, scoped_to_accounts_q, visible_tasks_q
 from keyaccount.work.models import Task
 
 # Planned interactions older than this are left out: the feed is for what is coming.

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from keyaccount.core.permissions import membership_of
 from keyaccount.notifications.models import Notification, NotificationKind, NotificationPreference
+from keyaccount.tenancy.permissions import membership_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

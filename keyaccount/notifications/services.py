@@ -9,10 +9,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core.permissions import membership_of
 from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.notifications.models import Notification, NotificationKind, NotificationPreference
 from keyaccount.notifications.selectors import notification_preferences_of
+from keyaccount.tenancy.permissions import membership_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from keyaccount.core.permissions import membership_of
 from keyaccount.core.web import member_required
 from keyaccount.notifications import services
 from keyaccount.notifications.day import day_for
@@ -27,6 +26,7 @@ from keyaccount.notifications.selectors import (
 )
 from keyaccount.tenancy import services as tenancy_services
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import membership_of
 
 PAGE_SIZE = 30
 

@@ -17,14 +17,14 @@ from django.http import Http404
 
 from keyaccount.comms.models import Feedback, Interaction, InteractionState
 from keyaccount.core import clock
-from keyaccount.core.permissions import can, scoped_to_accounts_q
 from keyaccount.surveys.models import Survey
+from keyaccount.tenancy.permissions import can, scoped_to_accounts_q
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
 
 # The roles that send and read surveys are exactly those that edit an account's records: admin, head,
-# account manager, assistant. One capability, so the rule stays in core/permissions.py.
+# account manager, assistant. One capability, so the rule stays in tenancy/permissions.py.
 SURVEY_CAPABILITY = "edit_account"
 
 

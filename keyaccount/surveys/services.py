@@ -22,11 +22,11 @@ from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact
 from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import require_on_account
 from keyaccount.core.services import full_clean
 from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.surveys.models import Survey, SurveyKind
 from keyaccount.surveys.selectors import SURVEY_CAPABILITY, open_survey_contact_ids
+from keyaccount.tenancy.permissions import require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -23,9 +23,9 @@ from keyaccount.core.api import (
     ServiceModelSerializer,
     ServiceViewSetMixin,
 )
-from keyaccount.core.permissions import membership_of
 from keyaccount.tenancy import services
 from keyaccount.tenancy.models import Invitation, Role, User
+from keyaccount.tenancy.permissions import membership_of
 from keyaccount.tenancy.selectors import invitations_visible_to, users_visible_to
 
 # --- sign-in token ----------------------------------------------------------------------------------

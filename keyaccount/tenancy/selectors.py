@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from keyaccount.core.permissions import can, membership_of, visible_users_q
 from keyaccount.tenancy.models import Invitation, Role, Team, User
+from keyaccount.tenancy.permissions import can, membership_of, visible_users_q
 
 if TYPE_CHECKING:
     pass

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import require
 from keyaccount.core.services import full_clean
 from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.tenancy.models import Invitation, Membership, Organization, Role, Team, User
+from keyaccount.tenancy.permissions import require
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.permissions import require
 from keyaccount.tenancy import services
 from keyaccount.tenancy.forms import (
     EmailAuthenticationForm,
@@ -34,6 +33,7 @@ from keyaccount.tenancy.forms import (
     add_service_errors,
 )
 from keyaccount.tenancy.models import Invitation, Role, User
+from keyaccount.tenancy.permissions import require
 from keyaccount.tenancy.selectors import invitation_by_token, invitations_visible_to, users_visible_to
 
 # Accepting an invitation signs the new member in; the throttling backend only guards the sign-in form.

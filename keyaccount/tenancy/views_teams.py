@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.core.permissions import require
 from keyaccount.tenancy import services
 from keyaccount.tenancy.forms import TeamForm, TeamMembershipForm, add_service_errors
 from keyaccount.tenancy.models import Role, User
+from keyaccount.tenancy.permissions import require
 from keyaccount.tenancy.selectors import teams_visible_to, users_visible_to
 
 

@@ -34,8 +34,8 @@ from keyaccount.core.api import (
     actor_of,
 )
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import can
 from keyaccount.tenancy.models import User
+from keyaccount.tenancy.permissions import can
 from keyaccount.tenancy.selectors import team_candidates
 from keyaccount.work import services
 from keyaccount.work.filtersets import (

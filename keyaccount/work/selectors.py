@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from keyaccount.core.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
+from keyaccount.tenancy.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
 from keyaccount.work.models import (
     DUE_SOON,
     Project,

@@ -23,9 +23,9 @@ from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.calendar import add_business_hours
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import editable_accounts_q, membership_of, require, require_on_account
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Organization, Role
+from keyaccount.tenancy.permissions import editable_accounts_q, membership_of, require, require_on_account
 from keyaccount.work.models import (
     STATUSES_NEEDING_REASON,
     TASK_TRANSITIONS,

@@ -37,9 +37,9 @@ from keyaccount.accounts.views.history import account_history
 from keyaccount.billing.summary import account_money
 from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.contacts.selectors import contacts_of_account
-from keyaccount.core.permissions import can, role_of
 from keyaccount.core.web import member_required
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import can, role_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

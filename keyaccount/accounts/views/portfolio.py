@@ -14,9 +14,9 @@ from django.utils.translation import pgettext_lazy
 from keyaccount.accounts.filtersets import AccountFilterSet
 from keyaccount.accounts.models import Account, AccountStatus, Tier
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.permissions import membership_of, role_of
 from keyaccount.core.web import checkbox_choices, member_required, vary_on_htmx, wants_partial
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import membership_of, role_of
 
 PAGE_SIZE = 25
 MINE_BY_DEFAULT = {Role.ACCOUNT_MANAGER, Role.ASSISTANT}

@@ -41,7 +41,7 @@ from keyaccount.core.api import (
     VersionedSerializerMixin,
 )
 from keyaccount.core.money import Currency
-from keyaccount.core.permissions import can
+from keyaccount.tenancy.permissions import can
 from keyaccount.work.models import Service
 from keyaccount.work.selectors import services_of
 

@@ -39,7 +39,7 @@ from keyaccount.core.api import (
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
-from keyaccount.core.permissions import can, membership_of, require
+from keyaccount.tenancy.permissions import can, membership_of, require
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
 ROW_ID = re.compile(r"^(\d+)-([A-Z]{3})$")

@@ -33,8 +33,8 @@ from keyaccount.billing.selectors import settings_of, settings_read
 from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import require, require_on_account
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
+from keyaccount.tenancy.permissions import require, require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

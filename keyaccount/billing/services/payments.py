@@ -31,8 +31,8 @@ from keyaccount.billing.models import (
 )
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
-from keyaccount.core.permissions import require_on_account
 from keyaccount.core.services import full_clean
+from keyaccount.tenancy.permissions import require_on_account
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

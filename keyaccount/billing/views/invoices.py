@@ -33,7 +33,6 @@ from keyaccount.billing.forms_invoices import GenerateForm, InvoiceForm, VoidFor
 from keyaccount.billing.models import Invoice
 from keyaccount.billing.services import invoices as services
 from keyaccount.core.money import format_money
-from keyaccount.core.permissions import can
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
     CONFLICT_MESSAGE,
@@ -44,6 +43,7 @@ from keyaccount.core.web import (
     vary_on_htmx,
     wants_partial,
 )
+from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -26,8 +26,8 @@ from keyaccount.billing.forms_payments import AllocateForm, PaymentAccountForm, 
 from keyaccount.billing.models import Invoice, Payment
 from keyaccount.billing.services import payments as services
 from keyaccount.core.money import CURRENCY_MINOR_UNITS
-from keyaccount.core.permissions import can
 from keyaccount.core.web import member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

@@ -30,7 +30,6 @@ from keyaccount.billing.forms_collection import (
 )
 from keyaccount.billing.models import Act
 from keyaccount.billing.services import collection as services
-from keyaccount.core.permissions import ORG_WIDE, can, role_of
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
     CONFLICT_MESSAGE,
@@ -39,6 +38,7 @@ from keyaccount.core.web import (
     vary_on_htmx,
     wants_partial,
 )
+from keyaccount.tenancy.permissions import ORG_WIDE, can, role_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
@@ -144,7 +144,7 @@ def _act_get(actor: User, pk: int) -> Act:
 
 
 def _chase_days(actor: User) -> int:
-    from keyaccount.core.permissions import membership_of
+    from keyaccount.tenancy.permissions import membership_of
 
     membership = membership_of(actor)
     assert membership is not None
@@ -335,7 +335,7 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
     """Payment terms, when unsigned acts are flagged, the collection steps (heads and administrators)."""
     actor: User = request.user  # type: ignore[assignment]
     _require(actor, "manage_billing_settings")
-    from keyaccount.core.permissions import membership_of
+    from keyaccount.tenancy.permissions import membership_of
 
     membership = membership_of(actor)
     assert membership is not None

@@ -9,7 +9,7 @@ from django.db.models import F, OrderBy, QuerySet
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
-from keyaccount.core.permissions import can
+from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import account_get_for
-from keyaccount.core.permissions import can, role_of
 from keyaccount.core.web import member_required, run_service, vary_on_htmx
 from keyaccount.tenancy.models import Role
+from keyaccount.tenancy.permissions import can, role_of
 from keyaccount.work import selectors, services
 from keyaccount.work.forms import AccountPickForm, ProjectForm, ProjectGoalForm, ServiceForm
 from keyaccount.work.models import Project

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.core.permissions import can
 from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.permissions import can
 from keyaccount.work import selectors, services
 from keyaccount.work.filtersets import TaskFilterSet
 from keyaccount.work.forms import (

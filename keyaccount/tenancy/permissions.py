@@ -6,8 +6,9 @@ An actor is a signed-in user with a membership; without one they see nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 ORG_WIDE = {Role.ADMIN, Role.HEAD}
 TEAM_BASED = {Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST}
+# The account team role that owns the account (accounts.TeamRole.ACCOUNT_MANAGER): it may change the team.
+ACCOUNT_MANAGER = "account_manager"
 
 # What each role may do at all; object-level scope is added by the Q-filters below.
 CAPABILITIES: dict[str, set[str]] = {
@@ -94,28 +97,34 @@ def require(actor: User | None, capability: str) -> Membership:
 NOTHING = Q(pk__in=[])
 
 
-def _team_account_ids(membership: Membership):
-    from keyaccount.accounts.models import AccountTeamMember
+def _model(label: str) -> Any:
+    """A model of the apps these rules scope, by its label: the rules depend on their tables (as a foreign key
+    named by a string does), not on the apps' code, so every app can use them without an import cycle."""
+    return apps.get_model(label)
 
-    return AccountTeamMember.objects.filter(
-        organization_id=membership.organization_id, user_id=membership.user_id
-    ).values("account_id")
+
+def _team_account_ids(membership: Membership):
+    return (
+        _model("accounts.AccountTeamMember")
+        .objects.filter(organization_id=membership.organization_id, user_id=membership.user_id)
+        .values("account_id")
+    )
 
 
 def _assigned_task_account_ids(membership: Membership):
-    from keyaccount.work.models import Task
-
-    return Task.objects.filter(organization_id=membership.organization_id, assignee_id=membership.user_id).values(
-        "account_id"
+    return (
+        _model("work.Task")
+        .objects.filter(organization_id=membership.organization_id, assignee_id=membership.user_id)
+        .values("account_id")
     )
 
 
 def _sold_account_ids(membership: Membership):
-    from keyaccount.accounts.models import HandoverBrief
-
-    return HandoverBrief.objects.filter(
-        organization_id=membership.organization_id, sold_by_id=membership.user_id
-    ).values("account_id")
+    return (
+        _model("accounts.HandoverBrief")
+        .objects.filter(organization_id=membership.organization_id, sold_by_id=membership.user_id)
+        .values("account_id")
+    )
 
 
 def visible_accounts_q(actor: User | None, prefix: str = "") -> Q:
@@ -158,11 +167,11 @@ def managed_accounts_q(actor: User | None, prefix: str = "") -> Q:
         return NOTHING
     if membership.role in ORG_WIDE:
         return visible_accounts_q(actor, prefix)
-    from keyaccount.accounts.models import AccountTeamMember, TeamRole
-
-    own = AccountTeamMember.objects.filter(
-        organization_id=membership.organization_id, user_id=membership.user_id, role=TeamRole.ACCOUNT_MANAGER
-    ).values("account_id")
+    own = (
+        _model("accounts.AccountTeamMember")
+        .objects.filter(organization_id=membership.organization_id, user_id=membership.user_id, role=ACCOUNT_MANAGER)
+        .values("account_id")
+    )
     return Q(**{f"{prefix}organization_id": membership.organization_id, f"{prefix}pk__in": own})
 
 
@@ -170,11 +179,13 @@ def visible_contacts_q(actor: User | None) -> Q:
     """Contacts whose home account or linked account the actor sees (never for client users)."""
     if not can(actor, "see_contacts"):
         return NOTHING
-    from keyaccount.contacts.models import ContactAccountRole
-
     membership = membership_of(actor)
     assert membership is not None
-    linked = ContactAccountRole.objects.filter(visible_accounts_q(actor, "account__")).values("contact_id")
+    linked = (
+        _model("contacts.ContactAccountRole")
+        .objects.filter(visible_accounts_q(actor, "account__"))
+        .values("contact_id")
+    )
     return Q(organization_id=membership.organization_id) & (visible_accounts_q(actor, "account__") | Q(pk__in=linked))
 
 
@@ -213,10 +224,8 @@ def require_on_account(
     `scope` narrows which accounts qualify (default: those the actor may edit under `capability`). Every
     service checks its object-level permission through here, so the rule lives in one place.
     """
-    from keyaccount.accounts.models import Account
-
     membership = require(actor, capability)
     allowed = scope if scope is not None else editable_accounts_q(actor, capability)
-    if not Account.objects.filter(allowed, pk=account_id).exists():
+    if not _model("accounts.Account").objects.filter(allowed, pk=account_id).exists():
         raise PermissionDenied(message or _("You cannot change this account."))
     return membership
