@@ -19,6 +19,16 @@ class InteractionKind(models.TextChoices):
     NOTE = "note", _("Note")
 
 
+# Kinds that put us in contact with the client; a note is our own record, not a touch.
+TOUCH_KINDS = [
+    InteractionKind.CALL,
+    InteractionKind.MEETING,
+    InteractionKind.EMAIL,
+    InteractionKind.MESSENGER,
+    InteractionKind.EVENT,
+]
+
+
 class Direction(models.TextChoices):
     INBOUND = "inbound", _("From the client")
     OUTBOUND = "outbound", _("To the client")

@@ -9,22 +9,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from keyaccount.comms.models import Direction, Interaction, InteractionKind, InteractionState
+from keyaccount.comms.models import TOUCH_KINDS, Direction, Interaction, InteractionState
 from keyaccount.contacts.models import Contact, DecisionRole
 from keyaccount.kpis.base import Frame, Metric, Unit, ratio, zone_of
 from keyaccount.surveys.models import Survey, SurveyKind
+from keyaccount.surveys.selectors import Score, answers_between, csat_of, nps_of
 from keyaccount.work.models import Task, TaskStatus
-
-# Kinds that put us in contact with the client; a note is our own record, not a touch.
-TOUCH_KINDS = [
-    InteractionKind.CALL,
-    InteractionKind.MEETING,
-    InteractionKind.EMAIL,
-    InteractionKind.MESSENGER,
-    InteractionKind.EVENT,
-]
 
 
 def period_bounds(frame: Frame) -> tuple[datetime.datetime, datetime.datetime]:
@@ -115,14 +107,11 @@ def tasks_on_time_rate(frame: Frame) -> Metric:
 
 def answers(frame: Frame, kind: str) -> QuerySet[Survey]:
     """Survey answers of `kind` given in the period on the frame's accounts (by the time of the answer)."""
-    start, end = period_bounds(frame)
-    return Survey.objects.filter(
-        account__in=frame.accounts.values("pk"),
-        kind=kind,
-        answered_at__gte=start,
-        answered_at__lt=end,
-        score__isnull=False,
-    )
+    return answers_between(frame.accounts.values("pk"), kind, *period_bounds(frame))
+
+
+def _metric(key: str, score: Score) -> Metric:
+    return Metric(key=key, unit=Unit.RATIO, numerator=score.numerator, denominator=score.denominator, value=score.value)
 
 
 def csat(frame: Frame) -> Metric:
@@ -130,25 +119,10 @@ def csat(frame: Frame) -> Metric:
 
     Thanks and complaints logged with interactions are not scored answers and are not counted.
     """
-    counts = answers(frame, SurveyKind.CSAT).aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4)))
-    return Metric(
-        key="csat",
-        unit=Unit.RATIO,
-        numerator=counts["satisfied"],
-        denominator=counts["total"],
-        value=ratio(counts["satisfied"], counts["total"]),
-    )
+    return _metric("csat", csat_of(answers(frame, SurveyKind.CSAT)))
 
 
 def nps(frame: Frame) -> Metric:
     """(Promoters, 9–10, − detractors, 0–6) ÷ NPS answers given in the period, as a fraction from −1 to 1
     (× 100 for the usual NPS points). Passives (7–8) count in the denominator only."""
-    counts = answers(frame, SurveyKind.NPS).aggregate(
-        total=Count("pk"),
-        promoters=Count("pk", filter=Q(score__gte=9)),
-        detractors=Count("pk", filter=Q(score__lte=6)),
-    )
-    net = counts["promoters"] - counts["detractors"]
-    return Metric(
-        key="nps", unit=Unit.RATIO, numerator=net, denominator=counts["total"], value=ratio(net, counts["total"])
-    )
+    return _metric("nps", nps_of(answers(frame, SurveyKind.NPS)))

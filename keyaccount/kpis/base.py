@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from keyaccount.core import clock
+from keyaccount.core.arithmetic import ratio
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -79,10 +80,4 @@ def zone_of(frame: Frame) -> datetime.tzinfo:
     return clock.zone_for(frame.actor)
 
 
-def ratio(numerator: Number, denominator: Number, places: int = 4) -> Decimal | None:
-    """numerator ÷ denominator rounded half up to `places` decimals; None when the denominator is zero."""
-    from decimal import ROUND_HALF_UP
-
-    if not denominator:
-        return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+__all__ = ["Frame", "Metric", "Period", "Unit", "ratio", "zone_of"]

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from keyaccount.comms.models import Feedback, Interaction, InteractionState
 from keyaccount.core import clock
+from keyaccount.core.arithmetic import ratio
 from keyaccount.surveys.models import Survey
 from keyaccount.tenancy.permissions import can, scoped_to_accounts_q
 
@@ -120,3 +123,43 @@ def open_survey_contact_ids(account_id: int, kind: str, now: datetime.datetime) 
             Q(account_id=account_id, kind=kind, answered_at__isnull=True, expires_at__gt=now)
         ).values_list("contact_id", flat=True)
     )
+
+
+# --- scores -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    """A satisfaction score over the answers of a period: numerator ÷ denominator, None without answers."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> Decimal | None:
+        return ratio(self.numerator, self.denominator)
+
+
+def answers_between(
+    account_ids: QuerySet, kind: str, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Survey]:
+    """Answers of `kind` given in [start, end) on those accounts (by the time of the answer)."""
+    return Survey.objects.filter(
+        account__in=account_ids, kind=kind, answered_at__gte=start, answered_at__lt=end, score__isnull=False
+    )
+
+
+def csat_of(answers: QuerySet[Survey]) -> Score:
+    """CSAT: answers of 4 or 5 ÷ all answers (the response count is the denominator)."""
+    counts = answers.aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4)))
+    return Score(counts["satisfied"], counts["total"])
+
+
+def nps_of(answers: QuerySet[Survey]) -> Score:
+    """NPS: (promoters, 9–10, − detractors, 0–6) ÷ all answers, from −1 to 1; passives (7–8) count below only."""
+    counts = answers.aggregate(
+        total=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    return Score(counts["promoters"] - counts["detractors"], counts["total"])

@@ -19,17 +19,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by, accounts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.web import add_service_errors, member_required, run_service, vary_on_htmx, wants_partial
-from keyaccount.kpis import activity
-from keyaccount.kpis.base import Frame, Metric, Period
 from keyaccount.surveys import services
 from keyaccount.surveys.filtersets import SurveyFilterSet, day_start
 from keyaccount.surveys.forms import AnswerForm, SendSurveyForm
-from keyaccount.surveys.models import Survey
+from keyaccount.surveys.models import Survey, SurveyKind
 from keyaccount.surveys.selectors import (
     SURVEY_CAPABILITY,
+    Score,
+    answers_between,
+    csat_of,
     feedback_from_interactions,
     may_see_surveys,
+    nps_of,
     survey_by_token,
     surveys_visible_to,
 )
@@ -42,21 +45,24 @@ FEEDBACK_ROWS = 50
 DEFAULT_PERIOD_DAYS = 90
 
 
-def _percent(metric: Metric) -> str:
+def _percent(score: Score) -> str:
     """A ratio as a whole percentage ("80 %"), or an em dash when there were no answers."""
-    if metric.value is None:
+    if score.value is None:
         return "—"
-    return f"{round(metric.value * 100):d}\u00a0%"
+    return f"{round(score.value * 100):d}\u00a0%"
 
 
-def _summary(actor: User, account: Any, period: Period) -> dict[str, Any]:
-    """The period's CSAT and NPS exactly as the KPIs compute them, on the same accounts as the list."""
+def _summary(actor: User, account: Any, first: datetime.date, last: datetime.date) -> dict[str, Any]:
+    """The period's CSAT and NPS as the KPIs compute them (the organization's days, both included), on the
+    same accounts as the list."""
     accounts = accounts_visible_to(actor).select_related(None).prefetch_related(None)
     if account is not None:
         accounts = accounts.filter(pk=account.pk)
-    frame = Frame(actor=actor, accounts=accounts, period=period, currency="")
-    csat, nps = activity.csat(frame), activity.nps(frame)
-    start, end = activity.period_bounds(frame)
+    zone = clock.zone_for(actor)
+    start, end = clock.start_of_day(first, zone), clock.start_of_day(last + datetime.timedelta(days=1), zone)
+    ids = accounts.values("pk")
+    csat = csat_of(answers_between(ids, SurveyKind.CSAT, start, end))
+    nps = nps_of(answers_between(ids, SurveyKind.NPS, start, end))
     feedback = feedback_from_interactions(actor, start, end)
     if account is not None:
         feedback = feedback.filter(account_id=account.pk)
@@ -101,7 +107,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [{"survey": s, "status": s.status_at(now)} for s in page.object_list],
         "period": {"start": start, "end": end},
-        **_summary(actor, cleaned.get("account"), Period(start=start, end=end)),
+        **_summary(actor, cleaned.get("account"), start, end),
     }
     if wants_partial(request):
         return vary_on_htmx(render(request, "surveys/_results.html", context))

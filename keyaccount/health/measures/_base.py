@@ -16,10 +16,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from keyaccount.accounts.models import Account, AccountStatusChange
-from keyaccount.comms.models import Direction, Interaction, InteractionState
+from keyaccount.comms.models import TOUCH_KINDS, Direction, Interaction, InteractionState
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.health.base import MeasureKey, MeasureValue
-from keyaccount.kpis.activity import TOUCH_KINDS
 
 
 @dataclass(frozen=True)
