@@ -14,6 +14,7 @@ from keyaccount.billing import api as billing_api
 from keyaccount.billing.api import receivables as billing_receivables_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
+from keyaccount.day import api as day_api
 from keyaccount.health import api as health_api
 from keyaccount.kpis import api as kpis_api
 from keyaccount.notifications import api as notifications_api
@@ -66,7 +67,7 @@ urlpatterns = [
     path("auth/token/", tenancy_api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", tenancy_api.MeView.as_view(), name="api-me"),
     path("revenue-movements/", billing_api.contracts.revenue_movements_view, name="api-revenue-movements"),
-    path("me/day/", notifications_api.MyDayView.as_view(), name="api-me-day"),
+    path("me/day/", day_api.MyDayView.as_view(), name="api-me-day"),
     path(
         "notification-preferences/",
         notifications_api.NotificationPreferencesView.as_view(),

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "keyaccount.health",
     "keyaccount.alerts",
     "keyaccount.dashboards",
+    "keyaccount.day",
+    "keyaccount.demo",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "keyaccount.core.context_processors.membership",
+                "keyaccount.tenancy.context_processors.membership",
                 "keyaccount.notifications.context_processors.notifications",
             ],
         },

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("keyaccount.notifications.urls")),
+    path("", include("keyaccount.day.urls")),
     path("", include("keyaccount.tenancy.urls")),
     path("accounts/", include("keyaccount.accounts.urls")),
     path("contacts/", include("keyaccount.contacts.urls")),

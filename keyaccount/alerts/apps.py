@@ -12,3 +12,8 @@ class AlertsConfig(AppConfig):
         from keyaccount.health.signals import health_recomputed
 
         health_recomputed.connect(on_health_recomputed, dispatch_uid="alerts.on_health_recomputed")
+
+        from keyaccount.alerts.day import PROVIDER
+        from keyaccount.core.day import register
+
+        register(PROVIDER)  # the alerts section of my day

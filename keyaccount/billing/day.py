@@ -1,9 +1,9 @@
 """The money part of My day: what an account manager has to do about money today, and for a head how
 much the organization (and each account manager's portfolio) is owed past due.
 
-Called by `keyaccount.notifications.day`; read in a constant number of queries, through the money
-selectors. Only the account side (account managers and assistants) gets the lists; heads and admins
-get the overdue totals; specialists, sales and clients get nothing.
+Read in a constant number of queries, through the money selectors. Only the account side (account
+managers and assistants) gets the lists; heads and admins get the overdue totals; specialists, sales and
+clients get nothing. Registered with the day page (`keyaccount.core.day`) by `BillingConfig.ready()`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Sum
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from keyaccount.billing import calc, selectors
 from keyaccount.billing.models import (
@@ -26,11 +28,14 @@ from keyaccount.billing.models import (
 )
 from keyaccount.billing.selectors import contracts_visible_to, invoices_visible_to, may_see_money
 from keyaccount.billing.summary import Amount, amounts, money_url
+from keyaccount.core.api import AmountSerializer, RefSerializer
+from keyaccount.core.day import DayField, DayPart, DayProvider, Sections
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import ORG_WIDE, membership_of
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
+    from keyaccount.core.day import DayBounds
     from keyaccount.tenancy.models import User
 
 # Long lists are cut, as the rest of the day: the full lists are on the money pages.
@@ -199,3 +204,102 @@ def money_day_for(actor: User, today: datetime.date) -> DayMoney | None:
         _link(day)
         return day
     return None
+
+
+def billing_day(actor: User, bounds: DayBounds) -> Sections:
+    return {"money": money_day_for(actor, bounds.today)}
+
+
+# --- how /api/v1/me/day/ shows the money section ----------------------------------------------------
+
+
+class DayInvoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField()
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    open_amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    status = serializers.CharField()
+
+
+class DayOverdueInvoiceSerializer(DayInvoiceSerializer):
+    days_overdue = serializers.IntegerField()
+
+
+class DayContractSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    billing_model = serializers.CharField()
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("The value as signed.")
+    )
+    currency = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+
+
+class DayContractToInvoiceSerializer(DayContractSerializer):
+    current_value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("A month's fee today, amendments applied.")
+    )
+
+
+class DayActSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    account = RefSerializer()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+    sent_on = serializers.DateField()
+    days_waiting = serializers.IntegerField(help_text=_("Days since it was sent."))
+
+
+class DayRenewalSerializer(serializers.Serializer):
+    contract = DayContractSerializer()
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, coerce_to_string=True, help_text=_("The value today, amendments applied.")
+    )
+    end = serializers.DateField(help_text=_("The end of the current term."))
+    days_to_end = serializers.IntegerField()
+    notice_deadline = serializers.DateField(help_text=_("The last day to give notice not to renew."))
+    days_to_notice = serializers.IntegerField(help_text=_("Negative once the deadline has passed."))
+    auto_renew = serializers.BooleanField(source="contract.auto_renew")
+
+
+class DayMoneySerializer(serializers.Serializer):
+    invoices_to_issue = DayInvoiceSerializer(many=True, help_text=_("Draft invoices, the earliest first."))
+    contracts_to_invoice = DayContractToInvoiceSerializer(
+        many=True, help_text=_("Active retainers with no invoice for the current month yet.")
+    )
+    overdue_invoices = DayOverdueInvoiceSerializer(many=True, help_text=_("Open invoices past due, oldest first."))
+    acts_to_chase = DayActSerializer(many=True, help_text=_("Sent acts not signed within the chase period."))
+    renewals_due = DayRenewalSerializer(
+        many=True, help_text=_("Contracts whose end or notice deadline is within 30 days, with no outcome yet.")
+    )
+    overdue_total = AmountSerializer(many=True, help_text=_("Overdue receivables per currency."))
+
+
+PROVIDER = DayProvider(
+    name="billing",
+    sections=billing_day,
+    fields=(
+        DayField(
+            "money",
+            70,
+            lambda: None,
+            lambda: DayMoneySerializer(
+                allow_null=True,
+                help_text=_(
+                    "Money to see to: the lists for account managers and assistants, the overdue total for them and "
+                    "for heads; null for people who see no money."
+                ),
+            ),
+        ),
+    ),
+    parts=(DayPart("billing/day/_section.html", 70),),
+)

@@ -6,3 +6,9 @@ class CommsConfig(AppConfig):
     name = "keyaccount.comms"
     label = "comms"
     verbose_name = _("Communications")
+
+    def ready(self) -> None:
+        from keyaccount.comms.day import PROVIDER
+        from keyaccount.core.day import register
+
+        register(PROVIDER)  # the comms sections of my day

@@ -236,3 +236,22 @@ class ServiceViewSetMixin:
     def split_version(serializer: serializers.BaseSerializer) -> tuple[dict[str, Any], int | None]:
         data = dict(serializer.validated_data)
         return data, data.pop("version", None)
+
+
+# --- references shared by read-only payloads (my day, summaries) -------------------------------------
+# (No docstrings: drf-spectacular would put them into the committed schema.)
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="get_full_name", read_only=True)
+
+
+class AmountSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()

@@ -17,6 +17,7 @@ import datetime
 import zoneinfo
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -61,22 +62,28 @@ def user_today(user: User | None) -> datetime.date:
     return timezone.localdate(now(), timezone=user_zone(user))
 
 
+def _organization_of(actor: User | None) -> Organization | None:
+    """The organization of the actor's membership, read through the relation (the clock imports no app)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    try:
+        return actor.membership.organization
+    except ObjectDoesNotExist:
+        return None
+
+
 def today_for(actor: User | None) -> datetime.date:
     """The organization's today for someone working in it (the installation's for someone outside any)."""
-    from keyaccount.tenancy.permissions import membership_of
-
-    membership = membership_of(actor)
-    if membership is None:
+    organization = _organization_of(actor)
+    if organization is None:
         return timezone.localdate(now(), timezone=installation_zone())
-    return organization_today(membership.organization)
+    return organization_today(organization)
 
 
 def zone_for(actor: User | None) -> datetime.tzinfo:
     """The time zone of the organization someone works in (the installation's for someone outside any)."""
-    from keyaccount.tenancy.permissions import membership_of
-
-    membership = membership_of(actor)
-    return organization_zone(membership.organization) if membership is not None else installation_zone()
+    organization = _organization_of(actor)
+    return organization_zone(organization) if organization is not None else installation_zone()
 
 
 def start_of_day(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +26,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyaccount.core.models import IdempotencyKey
-from keyaccount.tenancy.permissions import membership_of
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -53,6 +54,16 @@ class KeyReused(exceptions.APIException):
         "This Idempotency-Key was already used with a different request. Nothing was recorded: "
         "send a new key for a new request."
     )
+
+
+def _organization_id_of(user: Any) -> int | None:
+    """The organization of the user's membership (keys are kept per member), read through the relation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return int(user.membership.organization_id)
+    except ObjectDoesNotExist:
+        return None
 
 
 def fingerprint(request: Request) -> str:
@@ -84,11 +95,11 @@ def idempotent(request: Request, scope: str, handler: Callable[[], Response]) ->
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise exceptions.ValidationError({HEADER: [_("Send a key of 1 to 255 characters.")]})
-    membership = membership_of(request.user)
-    if membership is None:
+    organization_id = _organization_id_of(request.user)
+    if organization_id is None:
         raise exceptions.PermissionDenied()
     request_hash = fingerprint(request)
-    lookup = {"organization_id": membership.organization_id, "user_id": membership.user_id, "scope": scope, "key": key}
+    lookup = {"organization_id": organization_id, "user_id": request.user.pk, "scope": scope, "key": key}
 
     stored = IdempotencyKey.objects.filter(**lookup).first()
     if stored is not None:

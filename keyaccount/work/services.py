@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
-from keyaccount.core.calendar import add_business_hours
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import Currency
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
+from keyaccount.tenancy.calendar import add_business_hours
 from keyaccount.tenancy.models import Membership, Organization, Role
 from keyaccount.tenancy.permissions import editable_accounts_q, membership_of, require, require_on_account
 from keyaccount.work.models import (

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from keyaccount.alerts.services import alert_close
 from keyaccount.alerts.tests.helpers import health, recompute
 from keyaccount.core.tests.factories import AccountFactory, on_team
-from keyaccount.notifications.day import day_for
+from keyaccount.day.selectors import day_for
 
 GREEN, YELLOW, RED = health("green", 78), health("yellow", 55), health("red", 32)
 

@@ -16,7 +16,7 @@ from keyaccount.billing.models import Act, Amendment, BillingSettings, Renewal
 from keyaccount.billing.summary import Amount
 from keyaccount.billing.tests.factories import ContractFactory, invoice_with_lines, paid
 from keyaccount.core.tests.factories import AccountFactory, member, on_team
-from keyaccount.notifications.day import day_for
+from keyaccount.day.selectors import day_for
 from keyaccount.tenancy.models import Role
 
 D = datetime.date

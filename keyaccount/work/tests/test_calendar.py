@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keyaccount.core.calendar import add_business_hours, business_hours_between
+from keyaccount.tenancy.calendar import add_business_hours, business_hours_between
 from keyaccount.tenancy.models import Holiday
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")

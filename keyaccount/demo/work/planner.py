@@ -8,164 +8,31 @@ today, hour, minute) in the organization's zone, so the same seed gives the same
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
-import zoneinfo
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import IntegerField, OuterRef, Subquery
-from django.db.models.functions import Cast
-from django.utils import timezone
-
 from keyaccount.accounts.models import AccountStatus, Tier
 from keyaccount.comms.models import Direction, InteractionKind, InteractionState
-from keyaccount.comms.services import interaction_cancel, interaction_log
-from keyaccount.core.management.commands import _demo_data as d
-from keyaccount.notifications.models import Notification, NotificationKind
-from keyaccount.notifications.selectors import notification_preferences_of, notifications_visible_to
-from keyaccount.notifications.services import notification_mark_read, notification_preferences_set
-from keyaccount.work.models import (
-    ProjectStage,
-    RequestChannel,
-    Task,
-    TaskChecklistItem,
-    TaskComment,
-    TaskDueChange,
-    TaskPriority,
-    TaskStatus,
-    TaskStatusChange,
+from keyaccount.demo import data as d
+from keyaccount.demo.work import data as wd
+from keyaccount.demo.work.plan import (
+    HISTORY_DAYS,
+    LIVE,
+    AccountWork,
+    InteractionWork,
+    ProjectWork,
+    RequestWork,
+    TaskWork,
+    When,
+    discipline_of,
 )
-from keyaccount.work.models import Request as ClientRequest
-from keyaccount.work.services import (
-    Decision,
-    project_create,
-    project_goal_create,
-    request_log,
-    request_quote_answer,
-    request_triage,
-    service_catalogue_ensure_defaults,
-    task_checklist_toggle,
-    task_comment_add,
-    task_create,
-    task_move_due,
-    task_transition,
-)
+from keyaccount.work.models import ProjectStage, RequestChannel, TaskPriority, TaskStatus
+from keyaccount.work.services import Decision
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
-
-    from keyaccount.accounts.models import Account
-    from keyaccount.core.management.commands.seed_demo import AccountPlan, ContactPlan
-    from keyaccount.tenancy.models import Organization, User
-    from keyaccount.work.models import Project
-
-# (days from today, hour, minute) in the organization's time zone.
-When = tuple[int, int, int]
-
-LIVE = (AccountStatus.ACTIVE, AccountStatus.AT_RISK, AccountStatus.ONBOARDING)
-HISTORY_DAYS = 90
-# The moves that bring a new task to each status.
-PATHS: dict[str, list[str]] = {
-    TaskStatus.NEW: [],
-    TaskStatus.IN_PROGRESS: [TaskStatus.IN_PROGRESS],
-    TaskStatus.REVIEW: [TaskStatus.IN_PROGRESS, TaskStatus.REVIEW],
-    TaskStatus.DONE: [TaskStatus.IN_PROGRESS, TaskStatus.REVIEW, TaskStatus.DONE],
-    TaskStatus.BLOCKED: [TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED],
-    TaskStatus.CANCELLED: [TaskStatus.CANCELLED],
-}
-# The account manager accepts the work and calls tasks off; the assignee does the rest.
-MANAGER_MOVES = {TaskStatus.DONE, TaskStatus.CANCELLED}
-
-
-@dataclass
-class ProjectWork:
-    discipline: str  # one of d.DISCIPLINES, or "extra"
-    name: str
-    stage: str
-    budget: Decimal | None
-    scope: str
-    starts_on: datetime.date
-    ends_on: datetime.date | None
-    team: list[str]
-    goals: list[dict[str, Any]]
-
-
-@dataclass
-class TaskWork:
-    title: str
-    expected_result: str
-    assignee: str | None
-    created: int  # days from today
-    due: When | None
-    status: str = TaskStatus.NEW
-    priority: str = TaskPriority.NORMAL
-    project: int | None = None  # index into the account's projects
-    first_due: When | None = None  # the deadline before it moved
-    move_reason: str = ""
-    reason: str = ""  # why it is blocked or cancelled
-    finished: When | None = None  # when it was done or called off
-    checklist: list[str] = field(default_factory=list)
-    steps_done: int = 0
-    comments: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
-    forced: bool = False
-    lang: str = "en"
-
-
-@dataclass
-class RequestWork:
-    channel: str
-    text: str
-    contact: str | None  # the role of the contact who asked
-    received: When
-    outcome: str  # "new", or a Decision
-    by: str
-    fresh_minutes: int = 0  # arrived today, this many minutes before the demo was loaded
-    project: int | None = None
-    reason: str = ""
-    explanation: str = ""
-    quote_amount: Decimal | None = None
-    answer: bool | None = None
-    tasks: list[TaskWork] = field(default_factory=list)
-    triage_hours: int = 2
-
-
-@dataclass
-class InteractionWork:
-    kind: str
-    direction: str
-    when: When
-    subject: str
-    by: str
-    state: str = InteractionState.DONE
-    summary: str = ""
-    sentiment: int | None = None
-    duration: int | None = None
-    next_step: str = ""
-    contacts: list[str] = field(default_factory=list)  # contact roles
-    users: list[str] = field(default_factory=list)
-    follow_up: tuple[str, When, str] | None = None  # (kind, when, subject) of the planned next touch
-    task: TaskWork | None = None
-    cancelled: bool = False
-
-
-@dataclass
-class AccountWork:
-    projects: list[ProjectWork] = field(default_factory=list)
-    requests: list[RequestWork] = field(default_factory=list)
-    tasks: list[TaskWork] = field(default_factory=list)
-    interactions: list[InteractionWork] = field(default_factory=list)
-
-    def all_tasks(self) -> list[TaskWork]:
-        tasks = [t for r in self.requests for t in r.tasks] + self.tasks
-        return tasks + [i.task for i in self.interactions if i.task is not None]
-
-
-def discipline_of(specialist: int) -> str:
-    return d.DISCIPLINES[(specialist - 1) % len(d.DISCIPLINES)]
-
+    from keyaccount.demo.plan import AccountPlan, ContactPlan
 
 # --- the plan ---------------------------------------------------------------------------------------
 
@@ -245,7 +112,7 @@ class WorkPlanner:
         roles = [r for r in ("decision_maker", "champion") if self.present(plan, r, -30)]
         if not roles:
             return []
-        subject = d.PAUSE_CALL[plan.lang]
+        subject = wd.PAUSE_CALL[plan.lang]
         comment = next((c for status, _r, c in plan.path if status == AccountStatus.PAUSED), "")
         return [
             InteractionWork(
@@ -309,8 +176,8 @@ class WorkPlanner:
                 team.append(assistant)
             goals = []
             for description, metric, target in rng.sample(
-                d.PROJECT_GOALS[lang][discipline],
-                1 if plan.tier == Tier.STANDARD else rng.randint(1, min(2, len(d.PROJECT_GOALS[lang][discipline]))),
+                wd.PROJECT_GOALS[lang][discipline],
+                1 if plan.tier == Tier.STANDARD else rng.randint(1, min(2, len(wd.PROJECT_GOALS[lang][discipline]))),
             ):
                 goal: dict[str, Any] = {"description": description, "metric": metric, "target_value": target}
                 if stage in (ProjectStage.COMPLETED, ProjectStage.CANCELLED) and ends_on:
@@ -323,10 +190,10 @@ class WorkPlanner:
             projects.append(
                 ProjectWork(
                     discipline=discipline,
-                    name=rng.choice(d.PROJECT_NAMES[lang][discipline]),
+                    name=rng.choice(wd.PROJECT_NAMES[lang][discipline]),
                     stage=stage,
                     budget=self.money(plan, int(deal * share)),
-                    scope=d.PROJECT_SCOPES[lang][discipline],
+                    scope=wd.PROJECT_SCOPES[lang][discipline],
                     starts_on=starts_on,
                     ends_on=ends_on,
                     team=team,
@@ -340,11 +207,11 @@ class WorkPlanner:
         rng, lang = self.rng, plan.lang
         am, assistant, specialists = self.people(plan)
         if discipline is None or discipline not in specialists:
-            title, result = rng.choice(d.TASKS[lang]["am"])
+            title, result = rng.choice(wd.TASKS[lang]["am"])
             assignee: str | None = assistant if assistant and rng.random() < 0.4 else am
             project = None
         else:
-            title, result = rng.choice(d.TASKS[lang][discipline])
+            title, result = rng.choice(wd.TASKS[lang][discipline])
             assignee = specialists[discipline]
             project = next((i for i, p in enumerate(work.projects) if p.discipline == discipline), None)
         task = TaskWork(title=title, expected_result=result, assignee=assignee, created=created, due=None, lang=lang)
@@ -386,21 +253,21 @@ class WorkPlanner:
         rng, lang = self.rng, plan.lang
         am = f"am{plan.am}"
         if task.status == TaskStatus.BLOCKED:
-            task.reason = rng.choice(d.BLOCK_REASONS[lang])
+            task.reason = rng.choice(wd.BLOCK_REASONS[lang])
         if task.status == TaskStatus.CANCELLED:
-            task.reason = rng.choice(d.CANCEL_REASONS[lang])
+            task.reason = rng.choice(wd.CANCEL_REASONS[lang])
         if task.due is not None and rng.random() < 0.12:
             day, hour, minute = task.due
             first = max(day - rng.randint(2, 7), task.created + 1)
             if first < day:
                 task.first_due = (first, hour, minute)
-                task.move_reason = rng.choice(d.DUE_MOVE_REASONS[lang])
+                task.move_reason = rng.choice(wd.DUE_MOVE_REASONS[lang])
         if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
             due_day = task.due[0] if task.due else 0
             day = min(due_day + rng.choice([-2, -1, 0, 0, 0, 1, 2]), -1 if due_day < 0 else 0)
             task.finished = (max(day, task.created), *self.time())
         if rng.random() < 0.15:
-            steps = d.CHECKLISTS[lang][: rng.randint(3, 5)]
+            steps = wd.CHECKLISTS[lang][: rng.randint(3, 5)]
             task.checklist = list(steps)
             task.steps_done = {
                 TaskStatus.DONE: len(steps),
@@ -409,7 +276,7 @@ class WorkPlanner:
                 TaskStatus.BLOCKED: rng.randint(0, len(steps) - 2),
             }.get(task.status, 0)
         if task.status != TaskStatus.NEW and rng.random() < 0.2:
-            texts = rng.sample(d.TASK_COMMENTS[lang], rng.randint(1, 2))
+            texts = rng.sample(wd.TASK_COMMENTS[lang], rng.randint(1, 2))
             authors = [task.assignee or am, am]
             task.comments = [(authors[i % 2], text) for i, text in enumerate(texts)]
 
@@ -452,7 +319,7 @@ class WorkPlanner:
         if outcome in ("new", Decision.ACCEPT):
             discipline = rng.choice(list(specialists)) if specialists else None
             task = self.task_for(plan, work, discipline, request.received[0])
-            request.text = d.REQUESTS[lang]["accept"].format(task=task.title[0].lower() + task.title[1:])
+            request.text = wd.REQUESTS[lang]["accept"].format(task=task.title[0].lower() + task.title[1:])
             request.project = task.project
             if outcome == Decision.ACCEPT:
                 request.tasks = [task]
@@ -460,10 +327,10 @@ class WorkPlanner:
                     request.tasks.append(self.task_for(plan, work, discipline, request.received[0]))
         elif outcome == Decision.REJECT:
             request.reason = detail or rng.choice(["harmful", "absurd", "duplicate", "out_of_scope"])
-            request.text = rng.choice(d.REQUESTS[lang][request.reason])
-            request.explanation = d.REJECT_EXPLANATIONS[lang][request.reason]
+            request.text = rng.choice(wd.REQUESTS[lang][request.reason])
+            request.explanation = wd.REJECT_EXPLANATIONS[lang][request.reason]
         else:
-            request.text = rng.choice(d.REQUESTS[lang]["quote"])
+            request.text = rng.choice(wd.REQUESTS[lang]["quote"])
             request.quote_amount = self.money(plan, rng.randrange(20, 300) * 1000)
             request.project = next((i for i, p in enumerate(work.projects) if p.discipline == "extra"), None)
             detail = detail or rng.choices(["yes", "no", "pending"], [40, 25, 35])[0]
@@ -494,7 +361,7 @@ class WorkPlanner:
         am, assistant, specialists = self.people(plan)
         at_risk = plan.status == AccountStatus.AT_RISK
         span = max(2, min(HISTORY_DAYS, self.age(plan)))
-        texts = d.INTERACTIONS[lang]
+        texts = wd.INTERACTIONS[lang]
         out: list[InteractionWork] = []
 
         def touch(kind: str, day: int, roles: list[str]) -> InteractionWork | None:
@@ -516,7 +383,7 @@ class WorkPlanner:
                 users.append(rng.choice(list(specialists.values())))
             negative = at_risk and kind != InteractionKind.NOTE and rng.random() < 0.45
             if negative:
-                subject, summary = rng.choice(d.NEGATIVE_INTERACTIONS[lang])
+                subject, summary = rng.choice(wd.NEGATIVE_INTERACTIONS[lang])
                 sentiment: int | None = rng.choice([-2, -1, -1])
             elif kind == InteractionKind.NOTE or rng.random() < 0.15:
                 sentiment = None
@@ -573,11 +440,11 @@ class WorkPlanner:
             # What put the account at risk shows in its latest conversation.
             last = next((i for i in reversed(out) if i.kind != InteractionKind.NOTE), None)
             if last is not None and (last.sentiment is None or last.sentiment >= 0):
-                last.subject, last.summary = rng.choice(d.NEGATIVE_INTERACTIONS[lang])
+                last.subject, last.summary = rng.choice(wd.NEGATIVE_INTERACTIONS[lang])
                 last.sentiment = -1
         if out and rng.random() < 0.35:
             kind = rng.choice([InteractionKind.CALL, InteractionKind.MEETING])
-            out[-1].follow_up = (kind, self.when(rng.randint(1, 10)), d.PLANNED[lang][kind])
+            out[-1].follow_up = (kind, self.when(rng.randint(1, 10)), wd.PLANNED[lang][kind])
         if out and rng.random() < 0.08:
             planned = touch(InteractionKind.MEETING, -rng.randint(2, 20), ["decision_maker", "champion"])
             if planned is not None:
@@ -635,7 +502,7 @@ class WorkPlanner:
             for (plan, interaction), (kind, hour, minute) in zip(
                 held[:2], [(InteractionKind.CALL, 11, 30), (InteractionKind.MEETING, 15, 0)], strict=False
             ):
-                interaction.follow_up = (kind, (0, hour, minute), d.PLANNED[plan.lang][kind])
+                interaction.follow_up = (kind, (0, hour, minute), wd.PLANNED[plan.lang][kind])
 
     def plan_manager_tasks(self, live: list[AccountPlan], work: dict[int, AccountWork]) -> None:
         """Every account manager has one of their own tasks overdue and one due today."""
@@ -645,7 +512,7 @@ class WorkPlanner:
                 continue
             seen.add(plan.am)
             for due_day, status in [(-1, TaskStatus.IN_PROGRESS), (0, TaskStatus.NEW)]:
-                title, result = self.rng.choice(d.TASKS[plan.lang]["am"])
+                title, result = self.rng.choice(wd.TASKS[plan.lang]["am"])
                 task = TaskWork(
                     title=title,
                     expected_result=result,
@@ -672,7 +539,7 @@ class WorkPlanner:
                 cases = [(-2, TaskStatus.IN_PROGRESS, TaskPriority.HIGH), (0, TaskStatus.NEW, TaskPriority.URGENT)]
                 cases.append((1, TaskStatus.REVIEW, TaskPriority.NORMAL))
                 for due_day, status, priority in cases:
-                    title, result = self.rng.choice(d.TASKS[plan.lang][discipline_of(n)])
+                    title, result = self.rng.choice(wd.TASKS[plan.lang][discipline_of(n)])
                     task = TaskWork(
                         title=title,
                         expected_result=result,
@@ -700,280 +567,10 @@ class WorkPlanner:
                     task.status = status
                     task.reason, task.finished = "", None
                     if status == TaskStatus.BLOCKED:
-                        task.reason = self.rng.choice(d.BLOCK_REASONS[task.lang])
+                        task.reason = self.rng.choice(wd.BLOCK_REASONS[task.lang])
                     elif status == TaskStatus.CANCELLED:
-                        task.reason = self.rng.choice(d.CANCEL_REASONS[task.lang])
+                        task.reason = self.rng.choice(wd.CANCEL_REASONS[task.lang])
                     if status in (TaskStatus.DONE, TaskStatus.CANCELLED):
                         task.finished = (min((task.due or (-1, 0, 0))[0], -1), 16, 0)
                     task.steps_done = len(task.checklist) if status == TaskStatus.DONE else 0
                     break
-
-
-# --- writing through the services -------------------------------------------------------------------
-
-
-class WorkWriter:
-    """Writes the planned working loop through the services, as the people who would do it."""
-
-    def __init__(
-        self,
-        organization: Organization,
-        users: dict[str, User],
-        accounts: dict[int, Account],
-        contacts: dict[tuple[int, str], Any],
-        plans: list[AccountPlan],
-        work: dict[int, AccountWork],
-        today: datetime.date,
-    ) -> None:
-        self.organization = organization
-        self.users = users
-        self.accounts = accounts
-        self.contacts = contacts
-        self.plans = plans
-        self.work = work
-        self.today = today
-        self.now = timezone.now()
-        try:
-            self.zone: datetime.tzinfo = zoneinfo.ZoneInfo(organization.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.zone = timezone.get_current_timezone()
-        # (object, {field: time}) to back-date once everything is written; see backdate().
-        self.stamps: list[tuple[Any, dict[str, datetime.datetime]]] = []
-
-    def at(self, when: When) -> datetime.datetime:
-        day, hour, minute = when
-        return datetime.datetime.combine(
-            self.today + datetime.timedelta(days=day), datetime.time(hour, minute), self.zone
-        )
-
-    def past(self, when: When) -> datetime.datetime:
-        """A time that has to lie in the past (a request received, a task done): today's are kept before now."""
-        return min(self.at(when), self.now - datetime.timedelta(minutes=5))
-
-    def due_at(self, when: When | None) -> datetime.datetime | None:
-        """A deadline; one planned for today stays ahead of the moment the demo is loaded, so it is due today."""
-        if when is None:
-            return None
-        due = self.at(when)
-        if when[0] == 0 and due < self.now + datetime.timedelta(hours=1):
-            end_of_day = self.at((1, 0, 0)) - datetime.timedelta(minutes=1)
-            due = min(self.now + datetime.timedelta(hours=1), end_of_day)
-        return due
-
-    def write(self) -> None:
-        with no_email(self.users.values()):
-            services = {s.name: s for s in service_catalogue_ensure_defaults(self.organization)}
-            for plan in self.plans:
-                self.write_account(plan, self.work[plan.index], services)
-            self.backdate()
-            self.settle_notifications()
-
-    def settle_notifications(self) -> None:
-        """People have read what they were told about before yesterday; the last day's news is still unread."""
-        since = self.now - datetime.timedelta(days=1)
-        for person in self.users.values():
-            for notification in notifications_visible_to(person).filter(read_at__isnull=True, created_at__lt=since):
-                notification_mark_read(actor=person, notification=notification)
-
-    def write_account(self, plan: AccountPlan, work: AccountWork, services: dict[str, Any]) -> None:
-        account = self.accounts[plan.index]
-        am = self.users[f"am{plan.am}"]
-        projects: list[Project] = []
-        for p in work.projects:
-            service = services.get(d.SERVICE_OF.get(p.discipline, d.EXTRA_WORKS))
-            project = project_create(
-                actor=am,
-                account=account,
-                name=p.name,
-                team=[self.users[u] for u in p.team],
-                service=service,
-                stage=p.stage,
-                budget=p.budget,
-                scope=p.scope,
-                starts_on=p.starts_on,
-                ends_on=p.ends_on,
-            )
-            for goal in p.goals:
-                project_goal_create(actor=am, project=project, **goal)
-            projects.append(project)
-
-        made: list[tuple[Task, TaskWork]] = []
-        for r in work.requests:
-            made += self.write_request(plan, account, r, projects)
-        for t in work.tasks:
-            made.append((self.write_task(account, am, t, projects), t))
-        for i in work.interactions:
-            made += self.write_interaction(plan, account, i)
-        for task, t in made:
-            self.work_task(am, task, t)
-
-    def task_spec(self, t: TaskWork, projects: list[Project]) -> dict[str, Any]:
-        return {
-            "title": t.title,
-            "expected_result": t.expected_result,
-            "assignee": self.users[t.assignee] if t.assignee else None,
-            "due_at": self.due_at(t.first_due or t.due),
-            "project": projects[t.project] if t.project is not None else None,
-            "priority": t.priority,
-            "checklist": t.checklist,
-        }
-
-    def write_task(self, account: Account, am: User, t: TaskWork, projects: list[Project]) -> Task:
-        return task_create(actor=am, account=account, **self.task_spec(t, projects))
-
-    def write_request(
-        self, plan: AccountPlan, account: Account, r: RequestWork, projects: list[Project]
-    ) -> list[tuple[Task, TaskWork]]:
-        by = self.users[r.by]
-        fresh = self.now - datetime.timedelta(minutes=r.fresh_minutes)
-        received = fresh if r.fresh_minutes else self.past(r.received)
-        request = request_log(
-            actor=by,
-            account=account,
-            channel=r.channel,
-            text=r.text,
-            contact=self.contacts.get((plan.index, r.contact)) if r.contact else None,
-            project=projects[r.project] if r.project is not None else None,
-            received_at=received,
-        )
-        if r.outcome == "new":
-            return []
-        specs = [self.task_spec(t, projects) for t in r.tasks]
-        if r.outcome == Decision.ACCEPT:
-            request_triage(actor=by, request=request, decision=Decision.ACCEPT, tasks=specs)
-        elif r.outcome == Decision.REJECT:
-            request_triage(
-                actor=by, request=request, decision=Decision.REJECT, reason=r.reason, explanation=r.explanation
-            )
-        else:
-            request_triage(actor=by, request=request, decision=Decision.QUOTE, quote_amount=r.quote_amount)
-            if r.answer is not None:
-                request_quote_answer(actor=by, request=request, accepted=r.answer, tasks=specs or None)
-        triaged = min(received + datetime.timedelta(hours=r.triage_hours), self.now - datetime.timedelta(minutes=1))
-        self.stamps.append((request, {"triaged_at": triaged}))
-        if not r.tasks:
-            return []
-        tasks = list(Task.objects.filter(request=request).order_by("pk"))
-        return list(zip(tasks, r.tasks, strict=True))
-
-    def write_interaction(self, plan: AccountPlan, account: Account, i: InteractionWork) -> list[tuple[Task, TaskWork]]:
-        by = self.users[i.by]
-        follow_up = None
-        if i.follow_up:
-            kind, when, subject = i.follow_up
-            follow_up = {"kind": kind, "occurred_at": self.at(when), "subject": subject}
-        task_spec = None
-        if i.task is not None:
-            t = i.task
-            task_spec = {
-                "title": t.title,
-                "assignee": self.users[t.assignee] if t.assignee else None,
-                "due_at": self.due_at(t.first_due or t.due),
-            }
-        interaction = interaction_log(
-            actor=by,
-            account=account,
-            kind=i.kind,
-            occurred_at=self.past(i.when) if i.state == InteractionState.DONE else self.at(i.when),
-            direction=i.direction,
-            state=i.state,
-            subject=i.subject,
-            summary=i.summary,
-            sentiment=i.sentiment,
-            duration_minutes=i.duration,
-            contacts=[self.contacts[(plan.index, role)] for role in i.contacts],
-            users=[self.users[u] for u in i.users],
-            next_step=i.next_step,
-            next_step_task=task_spec,
-            next_interaction=follow_up,
-        )
-        if i.cancelled:
-            interaction_cancel(actor=by, interaction=interaction)
-        if i.task is not None and interaction.follow_up_task is not None:
-            return [(interaction.follow_up_task, i.task)]
-        return []
-
-    def work_task(self, am: User, task: Task, t: TaskWork) -> None:
-        """What happened to the task after it was set: a moved deadline, its moves, ticked steps, comments."""
-        doer = self.users[t.assignee] if t.assignee else am
-        created = self.past((t.created, 9, 30))
-        end = self.past(t.finished) if t.finished else self.now - datetime.timedelta(minutes=2)
-        end = max(end, created)
-        self.stamps.append((task, {"created_at": created}))
-        moments = _spread(created, end, len(PATHS[t.status]) + len(t.comments) + 2)
-        if t.first_due is not None and t.due is not None:
-            change = task_move_due(actor=am, task=task, due_at=self.due_at(t.due), reason=t.move_reason)
-            if change is not None:
-                self.stamps.append((change, {"created_at": moments[0]}))
-        steps = list(TaskChecklistItem.objects.filter(task=task).order_by("position")) if t.steps_done else []
-        ticked = steps[: t.steps_done]
-        for item, moment in zip(ticked, _spread(created, end, len(ticked)), strict=True):
-            task_checklist_toggle(actor=doer, item=item, done=True)
-            self.stamps.append((item, {"done_at": moment}))
-        moves = PATHS[t.status]
-        for n, to in enumerate(moves, start=1):
-            actor = am if to in MANAGER_MOVES else doer
-            reason = t.reason if to in (TaskStatus.BLOCKED, TaskStatus.CANCELLED) else ""
-            change = task_transition(actor=actor, task=task, to=to, reason=reason)
-            self.stamps.append((change, {"created_at": moments[n]}))
-        if t.status in (TaskStatus.DONE,):
-            self.stamps.append((task, {"completed_at": end}))
-        for (author, text), moment in zip(t.comments, moments[len(moves) + 1 :], strict=False):
-            comment = task_comment_add(actor=self.users[author], task=task, text=text)
-            self.stamps.append((comment, {"created_at": moment}))
-
-    def backdate(self) -> None:
-        """Give the demo's past records their past times.
-
-        The services stamp "now" on what they record (a task's creation and completion, each status move,
-        a moved deadline, a ticked step, a comment, a request's triage, the notice to a task's assignee), and
-        none of them takes a past time:
-        without this, three months of history would all have happened in the second the demo was loaded,
-        and every request would have missed its response target. One bulk update per model, after the
-        services have written and audited everything.
-        """
-        by_model: dict[type, dict[int, tuple[Any, set[str]]]] = {}
-        for obj, values in self.stamps:
-            rows = by_model.setdefault(type(obj), {})
-            current, fields = rows.get(obj.pk, (obj, set()))
-            for name, value in values.items():
-                setattr(current, name, value)
-            fields.update(values)
-            rows[obj.pk] = (current, fields)
-        for model in (ClientRequest, Task, TaskStatusChange, TaskDueChange, TaskChecklistItem, TaskComment):
-            rows = by_model.get(model, {})
-            if not rows:
-                continue
-            fields = sorted(set().union(*(f for _o, f in rows.values())))
-            model._default_manager.bulk_update([o for o, _f in rows.values()], fields, batch_size=500)
-        # A task's first status (new), and the notice to its assignee, date from the task itself.
-        TaskStatusChange.objects.filter(organization_id=self.organization.pk, from_status="").update(
-            created_at=Subquery(Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1])
-        )
-        task_created = Task.objects.filter(pk=Cast(OuterRef("subject_id"), IntegerField())).values("created_at")[:1]
-        Notification.objects.filter(
-            organization_id=self.organization.pk, kind=NotificationKind.TASK_ASSIGNED, subject_type="work.task"
-        ).update(created_at=Subquery(task_created))
-
-
-@contextlib.contextmanager
-def no_email(users: Iterable[User]) -> Iterator[None]:
-    """Months of history would otherwise mail every "task assigned to you" or health alert the moment the
-    worker starts: email is off while the demo is written, and back to each person's choice after."""
-    people = list(users)
-    choices = {u.pk: notification_preferences_of(u) for u in people}
-    for u in people:
-        notification_preferences_set(actor=u, email=dict.fromkeys(choices[u.pk], False))
-    try:
-        yield
-    finally:
-        for u in people:
-            notification_preferences_set(actor=u, email=choices[u.pk])
-
-
-def _spread(start: datetime.datetime, end: datetime.datetime, n: int) -> list[datetime.datetime]:
-    """`n` moments evenly between `start` and `end` (exclusive), in order."""
-    if n <= 0:
-        return []
-    step = (end - start) / (n + 1)
-    return [start + step * (k + 1) for k in range(n)]

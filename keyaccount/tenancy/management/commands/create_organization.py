@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from keyaccount.core.management.commands.seed_demo import organization_slug
 from keyaccount.core.money import Currency
 from keyaccount.tenancy.models import Organization, Role, User
 from keyaccount.tenancy.services import member_create, organization_create
+from keyaccount.tenancy.slugs import organization_slug
 
 
 class Command(BaseCommand):

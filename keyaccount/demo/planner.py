@@ -1,14 +1,6 @@
-"""Load a demo organization: a digital agency with its people, clients, their stakeholders and history,
-its working loop (projects, three months of interactions, client requests and team tasks; see _demo_work)
-and its money (contracts, a year of invoices, payments and acts, renewals; see _demo_money).
-
-    python manage.py seed_demo [--organization NAME] [--accounts N] [--password P] [--seed S] [--if-empty]
-
-Everything is written through the services (so the audit trail is there, as for real work) in one
-transaction per organization. The same --seed gives the same organization: first the whole
-organization is planned with one seeded random generator, then written; dates are counted back
-from today.
-"""
+"""Plans the whole demo organization with one seeded random generator; writes nothing. The same seed
+and the same today give the same plan: the people, clients and stakeholders first, then the working loop
+(`work.planner`) and the money (`money.planner`) drawn from it last."""
 
 from __future__ import annotations
 
@@ -16,170 +8,18 @@ import datetime
 import math
 import random
 import re
-import zoneinfo
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from keyaccount.accounts.models import Account, AccountStatus, AccountStatusChange, OnboardingItem, Tag, TeamRole, Tier
-from keyaccount.accounts.services import (
-    account_change_status,
-    account_create,
-    driving_force_create,
-    goal_revise,
-    handover_save,
-    onboarding_item_update,
-    tag_create,
-    team_member_add,
-)
-from keyaccount.alerts import demo as alerts_demo
-from keyaccount.contacts.models import Contact
-from keyaccount.contacts.services import contact_create, contact_role_add
-from keyaccount.core.management.commands import _demo_data as d
-from keyaccount.core.management.commands._demo_money import MoneyPlan, MoneyWriter, plan_money
-from keyaccount.core.management.commands._demo_work import AccountWork, WorkPlanner, WorkWriter, no_email
-from keyaccount.dashboards import demo as dashboards_demo
-from keyaccount.health import demo as health_demo
-from keyaccount.health import services as health_services
-from keyaccount.surveys import demo as surveys_demo
-from keyaccount.tenancy.models import Membership, Organization, Role, User
-from keyaccount.tenancy.services import member_create, organization_create
-
-DEFAULT_ORGANIZATION = "Demo Agency"
-DEFAULT_ACCOUNTS = 40
-DEFAULT_PASSWORD = "demo"
-DEFAULT_SEED = 1
-
-# (email prefix, role) in the order the logins are printed.
-STAFF_ROLES = [
-    ("admin", Role.ADMIN),
-    ("head", Role.HEAD),
-    ("am", Role.ACCOUNT_MANAGER),
-    ("assistant", Role.ASSISTANT),
-    ("specialist", Role.SPECIALIST),
-    ("sales", Role.SALES),
-]
-ROLE_LABELS = {
-    "admin": "administrator",
-    "head": "head of client service",
-    "am": "account manager",
-    "assistant": "assistant account manager",
-    "specialist": "specialist",
-    "sales": "sales",
-}
-
-
-def organization_slug(name: str) -> str:
-    return slugify(d.translit(name)) or "organization"
-
-
-def staff_counts(accounts: int) -> dict[str, int]:
-    """About one account manager per 8 accounts (at least 3), and a team around them."""
-    ams = max(3, round(accounts / 8))
-    return {
-        "admin": 1,
-        "head": 1,
-        "am": ams,
-        "assistant": max(1, math.ceil(ams / 2)),
-        "specialist": len(d.DISCIPLINES) * max(1, math.ceil(ams / 4)),
-        "sales": max(1, math.ceil(ams / 3)),
-    }
-
-
-def specialist_discipline(n: int) -> str:
-    return d.DISCIPLINES[(n - 1) % len(d.DISCIPLINES)]
-
-
-# --- the plan -----------------------------------------------------------------------------------
-
-
-@dataclass
-class PersonPlan:
-    prefix: str
-    n: int
-    role: str
-    name: str
-
-
-@dataclass
-class ContactPlan:
-    role: str
-    name: str
-    title: str
-    email: str
-    phones: str
-    messengers: str
-    attitude: str
-    influence: int
-    channel: str
-    cadence: int
-    urgent: bool
-    reporting_goals: str
-    motivation: str
-    notes: str
-    left_on: datetime.date | None = None
-    boss: str = ""
-
-
-@dataclass
-class AccountPlan:
-    index: int
-    name: str
-    lang: str
-    industry: str
-    kind: str
-    stem: str
-    domain: str
-    city: str
-    phone_prefix: str
-    currency: str
-    parent: int | None = None
-    children: list[int] = field(default_factory=list)
-    rank: int = 0
-    deal_value_rub: int = 0
-    tier: str = Tier.STANDARD
-    status: str = AccountStatus.ACTIVE
-    path: list[tuple[str, str, str]] = field(default_factory=list)  # (to_status, churn_reason, comment)
-    am: int = 1
-    fields: dict[str, Any] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-    assistant: int | None = None
-    specialists: list[int] = field(default_factory=list)
-    sponsor: bool = False
-    handover: dict[str, Any] = field(default_factory=dict)
-    forces: list[dict[str, Any]] = field(default_factory=list)
-    goals: list[tuple[str, datetime.date]] = field(default_factory=list)
-    onboarding_done: int = 0
-    contacts: list[ContactPlan] = field(default_factory=list)
-    signed_on: datetime.date | None = None
-
-
-@dataclass
-class LinkPlan:
-    """A contact of one account with a role on another (a holding's CFO on a subsidiary)."""
-
-    from_account: int
-    contact_role: str
-    to_account: int
-    decision_role: str
-    attitude: str
-    influence: int
-
-
-@dataclass
-class OrganizationPlan:
-    people: list[PersonPlan]
-    accounts: list[AccountPlan]
-    links: list[LinkPlan]
-    work: dict[int, AccountWork] = field(default_factory=dict)  # by account index
-    money: MoneyPlan = field(default_factory=MoneyPlan)
+from keyaccount.accounts.models import AccountStatus, Tier
+from keyaccount.demo import data as d
+from keyaccount.demo.money.planner import plan_money
+from keyaccount.demo.plan import AccountPlan, ContactPlan, LinkPlan, OrganizationPlan, PersonPlan
+from keyaccount.demo.staff import STAFF_ROLES, staff_counts
+from keyaccount.demo.work.planner import WorkPlanner
+from keyaccount.tenancy.slugs import translit
 
 
 class Planner:
@@ -259,7 +99,7 @@ class Planner:
             industry=industry[0],
             kind=industry[1],
             stem=s,
-            domain=f"{slugify(d.translit(name))}.{tld}",
+            domain=f"{slugify(translit(name))}.{tld}",
             city=city,
             phone_prefix=phone_prefix,
             currency=currency,
@@ -284,7 +124,7 @@ class Planner:
                 industry=d.HOLDING_INDUSTRY,
                 kind="b2b",
                 stem=stem,
-                domain=f"{slugify(d.translit(stem))}-group.{tld}",
+                domain=f"{slugify(translit(stem))}-group.{tld}",
                 city=city,
                 phone_prefix=phone_prefix,
                 currency=currency,
@@ -550,7 +390,7 @@ class Planner:
         for role in roles:
             lang = people_lang if rng.random() < 0.85 else ("en" if people_lang == "ru" else "ru")
             name, first, last = self.person_name(lang)
-            local = f"{d.translit(first)}.{d.translit(last)}"
+            local = f"{translit(first)}.{translit(last)}"
             local = re.sub(r"[^a-z0-9.]", "", local)
             digits = "".join(str(rng.randint(0, 9)) for _ in range(9))
             if plan.phone_prefix == "+7":
@@ -620,290 +460,3 @@ class Planner:
         # The money has a generator of its own, drawn from the main one last, for the same reason.
         money = plan_money(random.Random(self.rng.random()), self.today, accounts)
         return OrganizationPlan(people=people, accounts=accounts, links=links, work=work, money=money)
-
-
-# --- writing through the services ---------------------------------------------------------------
-
-
-class Writer:
-    """Writes a plan through the services, acting as the people who would do each thing."""
-
-    def __init__(self, plan: OrganizationPlan, name: str, password: str, today: datetime.date, seed: int = 0) -> None:
-        self.plan = plan
-        self.seed = seed
-        self.name = name
-        self.password = password
-        self.today = today
-        self.users: dict[str, User] = {}
-        self.accounts: dict[int, Account] = {}
-        self.contacts: dict[tuple[int, str], Any] = {}
-        self.money_counts: dict[str, int] = {}
-        self.health_counts: dict[str, int] = {}
-
-    def user(self, prefix: str, n: int | None) -> User | None:
-        return None if n is None else self.users[f"{prefix}{n}"]
-
-    def write(self) -> Organization:
-        # Health is computed once at the end, over the whole history, not after every record written.
-        with health_services.paused():
-            org = self.write_records()
-        rng = random.Random(f"{self.seed}-satisfaction")
-        with no_email(self.users.values()):
-            self.health_counts = {
-                **dashboards_demo.seed(org, rng),
-                **surveys_demo.seed(org, rng, self.today),
-                **health_demo.seed(org, self.today),
-                **alerts_demo.seed(org, rng, self.today),
-            }
-        return org
-
-    def write_records(self) -> Organization:
-        org = organization_create(name=self.name, slug=organization_slug(self.name))
-        password_hash = make_password(self.password)
-        admin: User | None = None
-        for person in self.plan.people:
-            membership = member_create(
-                organization=org,
-                email=f"{person.prefix}{person.n}@{org.slug}.example",
-                name=person.name,
-                role=person.role,
-                actor=admin,
-                password_hash=password_hash,
-            )
-            self.users[f"{person.prefix}{person.n}"] = membership.user
-            admin = admin or membership.user
-        head = self.users["head1"]
-        tags = {name: tag_create(actor=head, name=name) for name in d.TAGS}
-        for plan in self.plan.accounts:
-            self.write_account(plan, tags)
-        for link in self.plan.links:
-            target = self.accounts[link.to_account]
-            contact = self.contacts[(link.from_account, link.contact_role)]
-            contact_role_add(
-                actor=target.owner,
-                contact=contact,
-                account=target,
-                decision_role=link.decision_role,
-                attitude=link.attitude,
-                influence=link.influence,
-            )
-        WorkWriter(
-            org, self.users, self.accounts, self.contacts, self.plan.accounts, self.plan.work, self.today
-        ).write()
-        self.money_counts = MoneyWriter(org, self.users, self.accounts, self.plan.accounts, self.plan.money).write()
-        self.date_history(org)
-        return org
-
-    def date_history(self, org: Organization) -> None:
-        """Give accounts, their people and their lifecycle the dates they would have had: each account from
-        the day its first contract was signed, its status changes spread over its life (a churned account
-        leaves the day after its last contract ended), so KPIs and the health history have a past."""
-        tz = zoneinfo.ZoneInfo(org.timezone)
-        rng = random.Random(f"{self.seed}-history")
-
-        def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-            return datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
-
-        last_end: dict[int, datetime.date] = {}
-        for contract in self.plan.money.contracts:
-            if contract.end is not None:
-                last_end[contract.account] = max(last_end.get(contract.account, contract.end), contract.end)
-        for plan in self.plan.accounts:
-            account = self.accounts[plan.index]
-            since = min(plan.signed_on or self.today, self.today)
-            Account.objects.filter(pk=account.pk).update(created_at=at(since, 9))
-            Contact.objects.filter(account=account, created_at__gt=at(since, 9)).update(created_at=at(since, 9))
-            changes = list(AccountStatusChange.objects.filter(account=account).order_by("created_at", "pk"))
-            # The account's first status (onboarding) is as old as the account.
-            for first in [c for c in changes if not c.from_status]:
-                AccountStatusChange.objects.filter(pk=first.pk).update(created_at=at(since, 9))
-            changes = [c for c in changes if c.from_status]
-            if not changes:
-                continue
-            if plan.status == AccountStatus.CHURNED:
-                final = min(last_end.get(plan.index, self.today - datetime.timedelta(days=60)), self.today)
-                final += datetime.timedelta(days=1)
-            else:
-                final = self.today - datetime.timedelta(days=rng.randint(15, 75))
-            active_on = min(since + datetime.timedelta(days=30), final)
-            # The first change makes the account active a month after signing; the last one (at risk,
-            # paused or churned) falls on `final`; one in between (at risk before churning) a month earlier.
-            days = [active_on]
-            for i in range(1, len(changes)):
-                days.append(max(final - datetime.timedelta(days=30 * (len(changes) - 1 - i)), days[-1]))
-            for change, day in zip(changes, days, strict=True):
-                AccountStatusChange.objects.filter(pk=change.pk).update(created_at=at(max(day, since)))
-
-    def write_account(self, plan: AccountPlan, tags: dict[str, Tag]) -> None:
-        am = self.users[f"am{plan.am}"]
-        account = account_create(
-            actor=am,
-            name=plan.name,
-            tags=[tags[t] for t in plan.tags],
-            parent=self.accounts.get(plan.parent) if plan.parent is not None else None,
-            **plan.fields,
-        )
-        self.accounts[plan.index] = account
-
-        brief = dict(plan.handover)
-        handed_over_days = brief.pop("handed_over_days")
-        brief["sold_by"] = self.user("sales", brief["sold_by"])
-        brief["handed_over_at"] = timezone.make_aware(
-            datetime.datetime.combine(brief["signed_on"] + datetime.timedelta(days=handed_over_days), datetime.time(10))
-        )
-        handover_save(actor=am, account=account, data=brief)
-
-        assistant = self.user("assistant", plan.assistant)
-        if assistant is not None:
-            team_member_add(actor=am, account=account, user=assistant, role=TeamRole.ASSISTANT)
-        for n in plan.specialists:
-            team_member_add(actor=am, account=account, user=self.users[f"specialist{n}"], role=TeamRole.SPECIALIST)
-        if plan.sponsor:
-            team_member_add(actor=am, account=account, user=self.users["head1"], role=TeamRole.EXECUTIVE_SPONSOR)
-
-        ticker = assistant or am
-        items = list(OnboardingItem.objects.filter(account=account).order_by("position", "id"))
-        for item in items[: plan.onboarding_done]:
-            onboarding_item_update(actor=ticker, item=item, data={"done": True})
-
-        for goal, revised_on in plan.goals:
-            goal_revise(actor=am, account=account, goal=goal, revised_on=revised_on)
-        for force in plan.forces:
-            driving_force_create(actor=am, account=account, **force)
-
-        made: dict[str, Any] = {}
-        for c in plan.contacts:
-            boss_role = d.REPORTS_TO[c.role]
-            if boss_role is not None and boss_role not in made:
-                boss_role = "decision_maker"
-            contact = contact_create(
-                actor=am,
-                account=account,
-                name=c.name,
-                title=c.title,
-                email=c.email,
-                phones=c.phones,
-                messengers=c.messengers,
-                decision_role=c.role,
-                attitude=c.attitude,
-                influence=c.influence,
-                reports_to=made.get(boss_role) if boss_role else None,
-                preferred_channel=c.channel,
-                cadence_days=c.cadence,
-                is_urgent_contact=c.urgent,
-                boss=c.boss,
-                reporting_goals=c.reporting_goals,
-                motivation=c.motivation,
-                personal_notes=c.notes,
-                left_on=c.left_on,
-            )
-            made[c.role] = contact
-            self.contacts[(plan.index, c.role)] = contact
-
-        for to_status, churn_reason, comment in plan.path:
-            account_change_status(
-                actor=am, account=account, to_status=to_status, churn_reason=churn_reason, comment=comment
-            )
-
-
-# --- the command --------------------------------------------------------------------------------
-
-
-def _login_sort_key(membership: Membership) -> tuple[int, int, str]:
-    prefix, number = re.match(r"([a-z]+)(\d*)", membership.user.email).groups()  # type: ignore[union-attr]
-    order = [p for p, _r in STAFF_ROLES]
-    return (order.index(prefix) if prefix in order else len(order), int(number or 0), membership.user.email)
-
-
-def login_lines(organization: Organization) -> list[str]:
-    """One line per person of the organization: email, role, name (and portfolio size for managers)."""
-    memberships = list(Membership.objects.filter(organization=organization).select_related("user"))
-    owned: dict[int, int] = {}
-    for owner_id in Account.objects.filter(organization=organization).values_list("owner_id", flat=True):
-        owned[owner_id] = owned.get(owner_id, 0) + 1
-    lines = []
-    for m in sorted(memberships, key=_login_sort_key):
-        prefix, number = re.match(r"([a-z]+)(\d*)", m.user.email).groups()  # type: ignore[union-attr]
-        label = ROLE_LABELS.get(prefix, m.get_role_display())
-        if prefix == "specialist" and number:
-            label = f"{label}, {d.DISCIPLINE_LABELS[specialist_discipline(int(number))]}"
-        if m.role == Role.ACCOUNT_MANAGER:
-            label = f"{label}, {owned.get(m.user_id, 0)} accounts"
-        lines.append(f"  {m.user.email:<36} {label:<36} {m.user.name}")
-    return lines
-
-
-class Command(BaseCommand):
-    help = (
-        "Create a demo organization (a digital agency) with its people, client accounts and stakeholders, "
-        "deterministic for --seed. Every user's password is --password."
-    )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--organization", default=DEFAULT_ORGANIZATION, help="Name of the new organization.")
-        parser.add_argument("--accounts", type=int, default=DEFAULT_ACCOUNTS, help="Number of client accounts.")
-        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of every new user.")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed: same seed, same data.")
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Only when the database has no organization yet (otherwise print the existing demo logins).",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        name: str = options["organization"].strip()
-        accounts: int = options["accounts"]
-        if not name:
-            raise CommandError("--organization must not be empty.")
-        if not 1 <= accounts <= 5000:
-            raise CommandError("--accounts must be between 1 and 5000.")
-        if not options["password"]:
-            raise CommandError("--password must not be empty.")
-        slug = organization_slug(name)
-
-        if options["if_empty"] and Organization.objects.exists():
-            self.stdout.write("The database already has organizations; no demo data loaded.")
-            existing = Organization.objects.filter(slug=slug).first()
-            if existing is not None:
-                self.print_logins(existing, password=None)
-            return
-
-        clash = Organization.objects.filter(name__iexact=name).first() or Organization.objects.filter(slug=slug).first()
-        if clash is not None:
-            raise CommandError(
-                f'An organization named "{clash.name}" (slug "{clash.slug}") already exists; '
-                "seed_demo only adds new organizations. Choose another --organization name."
-            )
-
-        started = timezone.now()
-        today = timezone.localdate()
-        plan = Planner(accounts, options["seed"], today).plan()
-        writer = Writer(plan, name, options["password"], today, seed=options["seed"])
-        try:
-            with transaction.atomic():
-                org = writer.write()
-        except (ValidationError, PermissionDenied) as e:
-            raise CommandError(f"Could not load the demo organization: {e}") from e
-        seconds = (timezone.now() - started).total_seconds()
-        contacts = sum(len(p.contacts) for p in plan.accounts)
-        work = plan.work.values()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f'Loaded "{org.name}": {len(plan.accounts)} accounts, {contacts} contacts, '
-                f"{len(plan.people)} people, {sum(len(w.projects) for w in work)} projects, "
-                f"{sum(len(w.interactions) for w in work)} interactions, {sum(len(w.requests) for w in work)} "
-                f"requests, {sum(len(w.all_tasks()) for w in work)} tasks, {writer.money_counts['contracts']} "
-                f"contracts, {writer.money_counts['invoices']} invoices, {writer.money_counts['payments']} payments, "
-                f"{writer.health_counts['surveys']} surveys, {writer.health_counts['snapshots']} health snapshots "
-                f"in {seconds:.1f} s."
-            )
-        )
-        self.print_logins(org, password=options["password"])
-
-    def print_logins(self, organization: Organization, password: str | None) -> None:
-        if password is None:
-            self.stdout.write(f'Demo logins of "{organization.name}" (password "demo" unless you changed it):')
-        else:
-            self.stdout.write(f'Logins of "{organization.name}" (every password is "{password}"):')
-        for line in login_lines(organization):
-            self.stdout.write(line)

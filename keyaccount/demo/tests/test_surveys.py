@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from keyaccount.comms.models import Feedback, Interaction
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, OrganizationFactory
-from keyaccount.surveys import demo
+from keyaccount.demo import surveys as demo
 from keyaccount.surveys.models import Survey, SurveyStatus
 
 TODAY = datetime.date(2026, 3, 20)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from keyaccount.accounts.models import TeamRole
 from keyaccount.core.tests.factories import AccountFactory, ContactFactory, member, on_team
-from keyaccount.notifications.day import day_for, team_of
+from keyaccount.day.selectors import day_for
 from keyaccount.notifications.tests.helpers import hours, make_interaction, make_request, make_task
 from keyaccount.tenancy.models import Role
+from keyaccount.work.day import team_of
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from keyaccount.alerts import demo
 from keyaccount.alerts.models import Alert
+from keyaccount.demo import alerts as demo
 from keyaccount.health.models import HealthScore, HealthSnapshot
 
 TODAY = datetime.date(2026, 3, 31)

@@ -34,7 +34,7 @@ from keyaccount.billing.models import (
 from keyaccount.comms.models import Interaction, InteractionKind, InteractionState
 from keyaccount.contacts.models import Contact, ContactAccountRole, DecisionRole
 from keyaccount.core.models import AuditEvent
-from keyaccount.notifications.day import day_for
+from keyaccount.day.selectors import day_for
 from keyaccount.notifications.models import Notification
 from keyaccount.notifications.selectors import notification_preferences_of
 from keyaccount.tenancy.models import Membership, Organization, Role, User

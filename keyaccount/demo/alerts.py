@@ -1,4 +1,4 @@
-"""Demo alerts: run after the health demo (`keyaccount.health.demo.seed`), whose current scores already
+"""Demo alerts: run after the health demo (`keyaccount.demo.health.seed`), whose current scores already
 raised the alerts that a first computation raises (measures below their threshold, champions who left,
 renewals ahead). Band drops need a before: this compares each account's current health with its snapshot
 of a month ago, through the same service a recompute uses; then some alerts are closed with an outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from keyaccount.core.tests.factories import member
-from keyaccount.dashboards import demo
+from keyaccount.demo import dashboards as demo
 from keyaccount.tenancy.models import Role, Team
 
 

@@ -1,0 +1,1 @@
+"""The demo agency's money: contracts, invoices, payments, acts and renewals."""

@@ -1,0 +1,1 @@
+"""The demo agency's working loop: projects, interactions, client requests and team tasks."""
