@@ -14,7 +14,7 @@ DEV := DEBUG=1
 help:
 	@echo "make run      start the demo on http://127.0.0.1:$(PORT)/ (PORT=... to change) with a task worker and the scheduler"
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check and the import layers (lint-imports)"
 	@echo "make checks   missing migrations, check --deploy, OpenAPI schema drift"
 	@echo "make schema   regenerate docs/openapi.yaml"
 	@echo "make bench    time seed_demo for 50 and 200 accounts; portfolio query counts"
@@ -58,6 +58,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Production-like settings for check --deploy: a fresh random key each run, a real host name, HSTS preload on.
 checks: install | var

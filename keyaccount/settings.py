@@ -229,7 +229,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["keyaccount.core.api.IsOrganizationMember"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "keyaccount.tenancy.access.IsOrganizationMember",
+        "keyaccount.tenancy.access.HasCapability",
+    ],
     "DEFAULT_PAGINATION_CLASS": "keyaccount.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

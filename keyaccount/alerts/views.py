@@ -17,7 +17,8 @@ from keyaccount.alerts import selectors, services
 from keyaccount.alerts.filtersets import AlertFilterSet
 from keyaccount.alerts.forms import AlertCloseForm, PlaybookForm, StepFormSet, steps_of
 from keyaccount.alerts.text import describe
-from keyaccount.core.web import member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can, membership_of
 
 if TYPE_CHECKING:

@@ -38,7 +38,8 @@ from keyaccount.comms.selectors import (
 )
 from keyaccount.contacts.selectors import contact_get_for, contacts_of_account, contacts_visible_to
 from keyaccount.core import clock
-from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import ORG_WIDE, can, role_of
 
 if TYPE_CHECKING:

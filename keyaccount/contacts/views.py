@@ -30,7 +30,8 @@ from keyaccount.contacts.selectors import (
     contacts_editable_by,
     contacts_visible_to,
 )
-from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:

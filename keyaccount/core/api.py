@@ -18,20 +18,10 @@ from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, filters, pagination, permissions, serializers, status
+from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 
 from keyaccount.core.services import ConflictError
-from keyaccount.tenancy.permissions import can, membership_of
-
-
-class IsOrganizationMember(permissions.BasePermission):
-    """Signed in and a member of an organization; object scope comes from the selectors."""
-
-    message = "You are not a member of any organization."
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return membership_of(request.user) is not None
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -115,21 +105,6 @@ class VersionedSerializerMixin(serializers.Serializer):
     )
 
 
-class HasCapability(permissions.BasePermission):
-    """A write the actor's role may never make answers 403 before any input is read.
-
-    The viewset maps actions to capabilities of `keyaccount.tenancy.permissions` (the one place for the
-    rules); the services check the same capability again, with the object's scope.
-    """
-
-    message = _("Your role does not allow this.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        action = "update" if view.action == "partial_update" else view.action
-        capability = getattr(view, "capabilities", {}).get(action)
-        return capability is None or can(request.user, capability)
-
-
 class FilterBackend(DjangoFilterBackend):
     """django-filter, where an id the actor cannot see (e.g. another organization's) matches nothing.
 
@@ -209,7 +184,8 @@ def _same_value(instance: models.Model, source: str, value: Any) -> bool:
 
 
 class ServiceViewSetMixin:
-    """Mixed into every API viewset: role capabilities, shared filtering, service-call helpers.
+    """Mixed into every API viewset: shared filtering and service-call helpers (who may call the API at all,
+    and which role may make which write, are REST_FRAMEWORK's DEFAULT_PERMISSION_CLASSES in settings).
 
     A mixin rather than a GenericViewSet subclass because DRF imports this module (for the default
     permission class) while it is still loading its views. Viewsets return `selector(self.request.user)`
@@ -217,7 +193,6 @@ class ServiceViewSetMixin:
     `perform_update` and `perform_destroy`.
     """
 
-    permission_classes = [IsOrganizationMember, HasCapability]
     filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     capabilities: dict[str, str] = {}
 

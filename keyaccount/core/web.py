@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.services import ConflictError
-from keyaccount.tenancy.permissions import membership_of
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -22,18 +19,6 @@ CONFLICT_MESSAGE = _(
     "Someone else saved this record after you opened it. Nothing was saved: reload the page and apply your "
     "change again."
 )
-
-
-def member_required(view: View) -> View:
-    """Sign-in required (else the login page); a signed-in user without a membership gets 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if membership_of(request.user) is None:  # type: ignore[arg-type]
-            raise PermissionDenied(_("You are not a member of an organization."))
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)  # type: ignore[return-value]
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from keyaccount.core.web import member_required
 from keyaccount.day.feed import calendar_feed, user_by_calendar_token
 from keyaccount.day.selectors import day_for
 from keyaccount.tenancy import services as tenancy_services
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import membership_of
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
 from keyaccount.core.clock import organization_today
-from keyaccount.core.web import member_required, run_service
+from keyaccount.core.web import run_service
 from keyaccount.health import measures as health_measures
 from keyaccount.health import selectors, services
 from keyaccount.health.forms import AssessmentForm, HealthModelForm
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can, editable_accounts_q, membership_of
 
 if TYPE_CHECKING:

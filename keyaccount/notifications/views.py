@@ -13,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.core.web import member_required
 from keyaccount.notifications import services
 from keyaccount.notifications.models import NotificationKind
 from keyaccount.notifications.selectors import (
@@ -21,6 +20,7 @@ from keyaccount.notifications.selectors import (
     notification_preferences_of,
     notifications_visible_to,
 )
+from keyaccount.tenancy.access import member_required
 
 PAGE_SIZE = 30
 

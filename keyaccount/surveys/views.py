@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by, accounts_visible_to
 from keyaccount.core import clock
-from keyaccount.core.web import add_service_errors, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import add_service_errors, run_service, vary_on_htmx, wants_partial
 from keyaccount.surveys import services
 from keyaccount.surveys.filtersets import SurveyFilterSet, day_start
 from keyaccount.surveys.forms import AnswerForm, SendSurveyForm
@@ -36,6 +36,7 @@ from keyaccount.surveys.selectors import (
     survey_by_token,
     surveys_visible_to,
 )
+from keyaccount.tenancy.access import member_required
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User

@@ -32,7 +32,8 @@ from keyaccount.accounts.selectors import (
     team_members_visible_to,
 )
 from keyaccount.accounts.views.page import account_page, detail_url, editable_account
-from keyaccount.core.web import member_required, run_service, wants_partial
+from keyaccount.core.web import run_service, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:

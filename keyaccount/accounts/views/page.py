@@ -37,7 +37,7 @@ from keyaccount.accounts.views.history import account_history
 from keyaccount.billing.summary import account_money
 from keyaccount.contacts.models import ContactAccountRole
 from keyaccount.contacts.selectors import contacts_of_account
-from keyaccount.core.web import member_required
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, role_of
 

@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 from keyaccount.accounts.filtersets import AccountFilterSet
 from keyaccount.accounts.models import Account, AccountStatus, Tier
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.web import checkbox_choices, member_required, vary_on_htmx, wants_partial
+from keyaccount.core.web import checkbox_choices, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import membership_of, role_of
 

@@ -34,13 +34,13 @@ from keyaccount.billing.services import contracts as services
 from keyaccount.core import clock
 from keyaccount.core.api import (
     DecimalStringField,
-    IsOrganizationMember,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
 from keyaccount.core.money import Currency
+from keyaccount.tenancy.access import IsOrganizationMember
 from keyaccount.tenancy.permissions import can
 from keyaccount.work.models import Service
 from keyaccount.work.selectors import services_of

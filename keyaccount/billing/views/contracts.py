@@ -31,7 +31,8 @@ from keyaccount.billing.forms import (
 from keyaccount.billing.models import LIVE_STATUSES, Contract, ContractStatus
 from keyaccount.billing.selectors import RENEWAL_WINDOWS
 from keyaccount.billing.services import contracts as services
-from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 from keyaccount.work.forms import AccountPickForm
 from keyaccount.work.views.common import PAGE_SIZE, may_change, writable_account

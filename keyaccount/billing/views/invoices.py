@@ -38,11 +38,11 @@ from keyaccount.core.web import (
     CONFLICT_MESSAGE,
     add_service_errors,
     checkbox_choices,
-    member_required,
     run_service,
     vary_on_htmx,
     wants_partial,
 )
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:

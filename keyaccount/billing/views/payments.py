@@ -26,7 +26,8 @@ from keyaccount.billing.forms_payments import AllocateForm, PaymentAccountForm, 
 from keyaccount.billing.models import Invoice, Payment
 from keyaccount.billing.services import payments as services
 from keyaccount.core.money import CURRENCY_MINOR_UNITS
-from keyaccount.core.web import member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:

@@ -33,11 +33,11 @@ from keyaccount.billing.services import collection as services
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
     CONFLICT_MESSAGE,
-    member_required,
     run_service,
     vary_on_htmx,
     wants_partial,
 )
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import ORG_WIDE, can, role_of
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import account_get_for
-from keyaccount.core.web import member_required, run_service, vary_on_htmx
+from keyaccount.core.web import run_service, vary_on_htmx
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, role_of
 from keyaccount.work import selectors, services

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.core.web import checkbox_choices, member_required, run_service, vary_on_htmx, wants_partial
+from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
+from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
 from keyaccount.work import selectors, services
 from keyaccount.work.filtersets import RequestFilterSet
