@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import (
@@ -24,6 +23,7 @@ from keyaccount.accounts.models import (
 )
 from keyaccount.accounts.selectors import accounts_visible_to, tags_of
 from keyaccount.accounts.services import ACCOUNT_FIELDS, HANDOVER_FIELDS
+from keyaccount.core import clock
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import role_of
 from keyaccount.tenancy.selectors import owner_candidates, team_candidates
@@ -221,7 +221,7 @@ class DrivingForceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.fields["noted_on"].initial = timezone.localdate()
+            self.fields["noted_on"].initial = clock.active_today()
 
     def service_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -241,4 +241,4 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["revised_on"].required = False
-        self.fields["revised_on"].initial = timezone.localdate()
+        self.fields["revised_on"].initial = clock.active_today()

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import (
@@ -24,6 +23,7 @@ from keyaccount.accounts.models import (
     Tag,
     TeamRole,
 )
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
@@ -174,7 +174,7 @@ def account_create(
     audit_create(actor=actor, instance=account, fields=[*ACCOUNT_FIELDS, "owner", "status"], account_id=account.pk)
     if membership.role == Role.SALES:
         handover = HandoverBrief.objects.create(
-            organization_id=account.organization_id, account=account, sold_by=actor, handed_over_at=timezone.now()
+            organization_id=account.organization_id, account=account, sold_by=actor, handed_over_at=clock.now()
         )
         audit_create(actor=actor, instance=handover, fields=["sold_by"], account_id=account.pk)
     return account
@@ -452,7 +452,7 @@ def onboarding_item_update(*, actor: User, item: OnboardingItem, data: dict[str,
     if "done" in data:
         done = bool(data.pop("done"))
         if done and item.done_at is None:
-            data["done_at"] = timezone.now()
+            data["done_at"] = clock.now()
             data["done_by"] = actor
         elif not done and item.done_at is not None:
             data["done_at"] = None
@@ -511,7 +511,7 @@ def driving_force_create(*, actor: User, account: Account, **data: Any) -> Drivi
     unknown = set(data) - set(DRIVING_FORCE_FIELDS)
     if unknown:
         raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
-    data.setdefault("noted_on", timezone.localdate())
+    data.setdefault("noted_on", clock.today_for(actor))
     force = DrivingForce(organization_id=account.organization_id, account=account, **data)
     full_clean(force)
     force.save()
@@ -543,7 +543,7 @@ def goal_revise(
         organization_id=account.organization_id,
         account=account,
         goal=goal,
-        revised_on=revised_on or timezone.localdate(),
+        revised_on=revised_on or clock.today_for(actor),
         author=actor,
     )
     full_clean(revision)

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -254,7 +254,7 @@ def playbook_update(
     full_clean(playbook)
     built = _clean_steps(playbook.organization_id, data["steps"]) if "steps" in data else None
     claim_version(playbook, expected_version)
-    Playbook.objects.filter(pk=playbook.pk).update(name=playbook.name, updated_at=timezone.now())
+    Playbook.objects.filter(pk=playbook.pk).update(name=playbook.name, updated_at=clock.now())
     changes: dict[str, Any] = {}
     if playbook.name != before_name:
         changes["name"] = [before_name, playbook.name]
@@ -497,7 +497,7 @@ def alert_close(*, actor: User, alert: Alert, outcome: str, note: str = "") -> A
     note = (note or "").strip()
     if outcome == AlertOutcome.OTHER and not note:
         raise ValidationError({"note": _("Say what happened when the outcome is “other”.")})
-    now = timezone.now()
+    now = clock.now()
     closed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
         status=AlertStatus.CLOSED, outcome=outcome, note=note, closed_at=now, closed_by=actor, updated_at=now
     )

@@ -10,12 +10,12 @@ import datetime
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing.models import Act, Invoice
 from keyaccount.billing.selectors import contracts_visible_to, settings_read
+from keyaccount.core import clock
 from keyaccount.core.money import Currency
 from keyaccount.tenancy.permissions import membership_of
 from keyaccount.tenancy.selectors import owner_candidates
@@ -78,7 +78,10 @@ class ActFilterSet(django_filters.FilterSet):
         if membership is None:
             return queryset.none()
         days = settings_read(membership.organization_id).act_chase_days
-        late = Q(signed_on__isnull=True, sent_on__lte=timezone.localdate() - datetime.timedelta(days=days))
+        late = Q(
+            signed_on__isnull=True,
+            sent_on__lte=clock.organization_today(membership.organization) - datetime.timedelta(days=days),
+        )
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
@@ -100,4 +103,4 @@ class ReceivableFilterSet(django_filters.FilterSet):
 
     def as_of_day(self) -> datetime.date:
         """The day chosen, today when none (call after `is_valid`)."""
-        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+        return self.form.cleaned_data.get("as_of") or clock.today_for(_user(self.request))

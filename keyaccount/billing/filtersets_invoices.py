@@ -5,14 +5,16 @@ Related ids are limited to what the actor sees; in the API an id outside that sc
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing.models import Invoice, InvoiceLine, InvoiceStatus, open_invoice_q, overdue_invoice_q
 from keyaccount.billing.selectors import contracts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.money import Currency
 
 
@@ -28,9 +30,9 @@ def _contracts(request):  # type: ignore[no-untyped-def]
     return contracts_visible_to(_user(request)).select_related(None).only("pk", "number")
 
 
-def overdue_q(today=None) -> Q:  # type: ignore[no-untyped-def]
+def overdue_q(today: datetime.date) -> Q:
     """Issued (or partly paid) invoices whose due date has passed: the client is late (`Invoice.is_overdue`)."""
-    return overdue_invoice_q(on=today or timezone.localdate())
+    return overdue_invoice_q(on=today)
 
 
 class InvoiceFilterSet(django_filters.FilterSet):
@@ -78,4 +80,5 @@ class InvoiceFilterSet(django_filters.FilterSet):
     def only_overdue(self, queryset: QuerySet[Invoice], name: str, value: bool | None) -> QuerySet[Invoice]:
         if value is None:
             return queryset
-        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+        late = overdue_q(clock.today_for(_user(self.request)))
+        return queryset.filter(late) if value else queryset.exclude(late)

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms import formset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.forms import DateInput, version_field
@@ -68,8 +68,9 @@ class ActDateForm(forms.Form):
     on = forms.DateField(label=_("On"), required=False, widget=DateInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def day(self):  # type: ignore[no-untyped-def]
-        return self.cleaned_data.get("on") or timezone.localdate()
+    def day(self) -> datetime.date | None:
+        """The day given; none lets the service take the organization's today."""
+        return self.cleaned_data.get("on")
 
 
 class ReceivablesForm(forms.Form):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.forms import DateInput, version_field
 from keyaccount.billing import calc, selectors
 from keyaccount.billing.models import LIVE_STATUSES, BillingModel
+from keyaccount.core import clock
 from keyaccount.core.money import Currency
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class InvoiceForm(forms.Form):
         if invoice is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(invoice, name) for name in HEADER_FIELDS} | {"version": invoice.version}
         elif "initial" not in kwargs:
-            kwargs["initial"] = {"issue_date": timezone.localdate(), "currency": account.currency}
+            kwargs["initial"] = {"issue_date": clock.today_for(actor), "currency": account.currency}
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = (
             selectors.contracts_visible_to(actor).filter(account_id=account.pk).select_related(None).order_by("number")
@@ -137,7 +137,7 @@ class GenerateForm(forms.Form):
     issue_date = forms.DateField(label=_("Issue date"), widget=DateInput(), required=False)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today_for(actor)
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {"period_start": calc.month_start(today), "issue_date": today} | kwargs["initial"]
         super().__init__(*args, **kwargs)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from keyaccount.billing import calc
 from keyaccount.billing.models import BINDING_STATUSES, Contract, Invoice, Payment, notice_is_soon, overdue_invoice_q
@@ -24,6 +23,7 @@ from keyaccount.billing.selectors import (
     may_see_money,
     payments_visible_to,
 )
+from keyaccount.core import clock
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -163,7 +163,7 @@ def account_money(actor: User | None, account: Account, today: datetime.date | N
     """The account's money on `today` as the actor may see it; None for roles that never see money."""
     if not may_see_money(actor):
         return None
-    today = today or timezone.localdate()
+    today = today or clock.today_for(actor)
     summary = AccountMoney(as_of=today)
 
     contracts = contracts_in_force(actor, [account.pk], today)

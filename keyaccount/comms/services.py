@@ -91,7 +91,7 @@ def _check_users(account: Account, users: Iterable[User]) -> list[User]:
 
 def _check_state_fields(interaction: Interaction) -> None:
     """A held interaction lies in the past; sentiment and feedback are known only once it has happened."""
-    now = timezone.now()
+    now = clock.now()
     if interaction.state == InteractionState.DONE and interaction.occurred_at > now + CLOCK_TOLERANCE:
         raise ValidationError({"occurred_at": _("An interaction that happened cannot be in the future.")})
     if interaction.state == InteractionState.PLANNED and interaction.sentiment is not None:
@@ -306,7 +306,7 @@ def interaction_complete(
     if interaction.state != InteractionState.PLANNED:
         raise ValidationError({"state": _("Only a planned interaction can be marked as held.")})
     before = snapshot(interaction, ["state", "occurred_at", "summary", "sentiment", "feedback", "next_step"])
-    now = timezone.now()
+    now = clock.now()
     when = _aware(actor, occurred_at) or min(interaction.occurred_at, now)
     interaction.occurred_at = when
     interaction.summary = summary if summary else interaction.summary

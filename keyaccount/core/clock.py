@@ -72,6 +72,12 @@ def _organization_of(actor: User | None) -> Organization | None:
         return None
 
 
+def active_today() -> datetime.date:
+    """Today in the time zone active for this request (the signed-in person's own, which the middleware
+    activates): the day a form suggests before the person types one."""
+    return timezone.localdate(now())
+
+
 def today_for(actor: User | None) -> datetime.date:
     """The organization's today for someone working in it (the installation's for someone outside any)."""
     organization = _organization_of(actor)

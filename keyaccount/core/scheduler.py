@@ -18,9 +18,9 @@ from typing import Any
 from croniter import croniter
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from keyaccount.core import clock
 from keyaccount.core.models import PeriodicJobRun
 from keyaccount.core.tasks import enqueue_with_change
 
@@ -84,7 +84,7 @@ def claim_and_enqueue(name: str, job: PeriodicJob, slot: datetime.datetime) -> b
 
 def run_due_jobs(*, now: datetime.datetime | None = None, jobs: dict[str, PeriodicJob] | None = None) -> list[str]:
     """Enqueue every job whose latest slot is unclaimed; returns the names enqueued by this call."""
-    now = now or timezone.now()
+    now = now or clock.now()
     enqueued = []
     for name, job in (PERIODIC_JOBS if jobs is None else jobs).items():
         slot = latest_slot(job.cron, now)
@@ -100,7 +100,7 @@ def seconds_until_next_slot(
     *, now: datetime.datetime | None = None, jobs: dict[str, PeriodicJob] | None = None, cap: float = 60.0
 ) -> float:
     """How long the looping scheduler may sleep: until the nearest next slot, at most `cap` seconds."""
-    now = now or timezone.now()
+    now = now or clock.now()
     registry = PERIODIC_JOBS if jobs is None else jobs
     if not registry:
         return cap

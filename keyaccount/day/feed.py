@@ -13,10 +13,10 @@ import icalendar
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.comms.models import Interaction, InteractionState
+from keyaccount.core import clock
 from keyaccount.tenancy.models import User
 from keyaccount.tenancy.permissions import membership_of, scoped_to_accounts_q, visible_tasks_q
 from keyaccount.work.models import Task
@@ -65,7 +65,7 @@ def feed_interactions(user: User, now: datetime.datetime) -> list[Interaction]:
 
 def calendar_feed(user: User, absolute: Callable[[str], str], host: str) -> bytes:
     """The person's feed as iCalendar bytes; `absolute` turns a path into a full link."""
-    now = timezone.now()
+    now = clock.now()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Keyaccount//Calendar feed//EN")
     cal.add("version", "2.0")

@@ -73,7 +73,7 @@ def _team_with_money(day: Day) -> None:
 
 def day_for(actor: User, now: datetime.datetime | None = None) -> Day:
     """The actor's day, as the home page and `/api/v1/me/day/` show it."""
-    now = now or timezone.now()
+    now = now or clock.now()
     membership = membership_of(actor)
     bounds = day_bounds(actor, now)
     role = membership.role if membership else None

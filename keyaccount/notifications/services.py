@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.core import clock
 from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.notifications.models import Notification, NotificationKind, NotificationPreference
 from keyaccount.notifications.selectors import notification_preferences_of
@@ -78,7 +78,7 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
     """The person has seen it; reading it again keeps the first time."""
     _own(actor, notification)
     if notification.read_at is None:
-        now = timezone.now()
+        now = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now, updated_at=now)
         notification.read_at = now
     return notification
@@ -90,7 +90,7 @@ def notification_mark_all_read(*, actor: User) -> int:
     membership = membership_of(actor)
     if membership is None:
         raise PermissionDenied(_("You are not a member of an organization."))
-    now = timezone.now()
+    now = clock.now()
     return Notification.objects.filter(
         organization_id=membership.organization_id, recipient=actor, read_at__isnull=True
     ).update(read_at=now, updated_at=now)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
+from keyaccount.core import clock
 from keyaccount.notifications.models import Notification
 
 
@@ -17,7 +18,7 @@ def send_notification_email(notification_id: int) -> None:
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None or not notification.recipient.is_active:
         return
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=clock.now())
     if claimed != 1:
         return
     recipient = notification.recipient

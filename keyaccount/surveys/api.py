@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,6 +19,7 @@ from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.contacts.models import Contact
 from keyaccount.contacts.selectors import contacts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSetMixin
 from keyaccount.surveys import services
 from keyaccount.surveys.filtersets import SurveyFilterSet
@@ -63,7 +63,7 @@ class SurveySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=SurveyStatus.choices))
     def get_status(self, survey: Survey) -> str:
-        now = self.context.setdefault("now", timezone.now())
+        now = self.context.setdefault("now", clock.now())
         return survey.status_at(now)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.contacts.selectors import contacts_visible_to
+from keyaccount.core import clock
 from keyaccount.surveys.models import Survey, SurveyKind, SurveyStatus
 
 
@@ -61,7 +62,7 @@ class SurveyFilterSet(django_filters.FilterSet):
         fields = ["account", "contact", "kind", "answered", "status", "sent_from", "sent_to"]
 
     def with_status(self, queryset: QuerySet[Survey], name: str, value: str) -> QuerySet[Survey]:
-        now = timezone.now()
+        now = clock.now()
         if value == SurveyStatus.ANSWERED:
             return queryset.filter(answered_at__isnull=False)
         if value == SurveyStatus.OPEN:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.contacts.selectors import contacts_of_account
+from keyaccount.core import clock
 from keyaccount.surveys.models import SurveyKind
 from keyaccount.surveys.services import MAX_COMMENT, MAX_EXPIRY_DAYS, SCORE_RANGE
 
@@ -37,7 +37,7 @@ class SendSurveyForm(forms.Form):
     def __init__(self, *args: Any, actor: User, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = contacts_of_account(actor, account.pk).select_related(None).order_by("name")
-        today = timezone.localdate()
+        today = clock.today_for(actor)
         self.reachable = people.exclude(email="").exclude(left_on__lte=today).only("pk", "name", "email", "title")
         self.unreachable = list(
             people.filter(Q(email="") | Q(left_on__lte=today)).only("pk", "name", "email", "left_on")

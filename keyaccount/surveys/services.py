@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import full_clean
@@ -100,7 +101,7 @@ def send_surveys(
     # Two sends for the account at once (a double click) wait for each other here, so the second sees the
     # first one's surveys as waiting and is refused instead of emailing the same person twice.
     Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).first()
-    now = timezone.now()
+    now = clock.now()
     recipients = _recipients(account, contacts, kind, now)
     from keyaccount.surveys.tasks import send_survey_email
 
@@ -150,7 +151,7 @@ def answer(*, token: str, score: object, comment: str = "") -> Survey:
     survey = survey_by_token(token)
     if survey is None:
         raise SurveyClosed("unknown")
-    now = timezone.now()
+    now = clock.now()
     if survey.answered_at is not None:
         raise SurveyClosed("answered")
     if survey.expires_at <= now:

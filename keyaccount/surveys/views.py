@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -85,7 +85,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     if not may_see_surveys(actor):
         raise PermissionDenied(_("Your role does not allow this."))
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     data = request.GET.copy()
     if not data.get("sent_from"):
         data["sent_from"] = (today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat()
@@ -102,7 +102,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     )
     surveys = surveys.order_by("-sent_at", "-pk")
     page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     context: dict[str, Any] = {
         "filter": filterset,
         "page": page,
@@ -179,7 +179,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     if survey is None:
         return _closed_page(request, "unknown")
     _speak_the_emails_language(request, survey)
-    status = survey.status_at(timezone.now())
+    status = survey.status_at(clock.now())
     if status != "open":
         return _closed_page(request, status)
     form = AnswerForm(request.POST or None, kind=survey.kind)

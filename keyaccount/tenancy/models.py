@@ -14,6 +14,8 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from keyaccount.core import clock
+
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -241,4 +243,4 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.expires_at > dj_timezone.now()
+        return self.accepted_at is None and self.expires_at > clock.now()

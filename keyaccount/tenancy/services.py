@@ -11,11 +11,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import full_clean
@@ -114,7 +114,7 @@ def invitation_create(
         role=role,
         client_account=client_account if role == Role.CLIENT else None,
         invited_by=actor,
-        expires_at=timezone.now() + INVITATION_TTL,
+        expires_at=clock.now() + INVITATION_TTL,
     )
     full_clean(invitation)
     invitation.save()
@@ -156,7 +156,7 @@ def invitation_accept(*, token: str, password: str, name: str = "") -> User:
         client_account=invitation.client_account,
         actor=invitation.invited_by,
     )
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = clock.now()
     invitation.save(update_fields=["accepted_at"])
     return membership.user
 

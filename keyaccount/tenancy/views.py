@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import accounts_visible_to
+from keyaccount.core import clock
 from keyaccount.tenancy import services
 from keyaccount.tenancy.forms import (
     EmailAuthenticationForm,
@@ -96,7 +97,7 @@ def _people_page(
             else:
                 form = RoleChangeForm(initial={"role": membership.role}, prefix=f"m{membership.pk}")
         rows.append({"person": person, "membership": membership, "form": form})
-    open_invitations = invitations_visible_to(actor).filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    open_invitations = invitations_visible_to(actor).filter(accepted_at__isnull=True, expires_at__gt=clock.now())
     context = {
         "rows": rows,
         "invitations": open_invitations,

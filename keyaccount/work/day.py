@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from keyaccount.accounts.models import Account
+from keyaccount.core import clock
 from keyaccount.core.api import AmountSerializer, PersonRefSerializer, RefSerializer
 from keyaccount.core.day import DayField, DayPart, DayProvider, Sections
 from keyaccount.tenancy.models import Role, User
@@ -64,7 +64,7 @@ def _requests(actor: User) -> list[Request]:
         .select_related("account", "contact")
         .order_by(F("response_due_at").asc(nulls_last=True), "received_at", "pk")[:LIMIT]
     )
-    now = timezone.now()
+    now = clock.now()
     for r in rows:
         r.over_target = r.is_over_target_at(now)  # type: ignore[attr-defined]
     return rows
@@ -82,7 +82,7 @@ def team_of(actor: User, now: datetime.datetime | None = None) -> list[TeamRow]:
     membership = membership_of(actor)
     if membership is None or membership.role not in ORG_WIDE:
         return []
-    now = now or timezone.now()
+    now = now or clock.now()
     org = membership.organization_id
     open_tasks = Task.objects.filter(organization_id=org).open()
     person = OuterRef("pk")

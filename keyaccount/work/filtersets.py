@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from keyaccount.accounts.selectors import accounts_visible_to
+from keyaccount.core import clock
 from keyaccount.core.api import IdFilter
 from keyaccount.tenancy.selectors import team_candidates
 from keyaccount.work.models import (
@@ -100,13 +101,13 @@ class TaskFilterSet(django_filters.FilterSet):
     def only_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        overdue = overdue_q(timezone.now())
+        overdue = overdue_q(clock.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def only_due_soon(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        soon = due_soon_q(timezone.now())
+        soon = due_soon_q(clock.now())
         return queryset.filter(soon) if value else queryset.exclude(soon)
 
     def only_mine(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
@@ -133,7 +134,7 @@ class RequestFilterSet(django_filters.FilterSet):
     def only_over_target(self, queryset: QuerySet[Request], name: str, value: bool | None) -> QuerySet[Request]:
         if value is None:
             return queryset
-        late = over_target_q(timezone.now())
+        late = over_target_q(clock.now())
         return queryset.filter(late) if value else queryset.exclude(late)
 
     def received_from(self, queryset: QuerySet[Request], name: str, value: datetime.date | None) -> QuerySet[Request]:

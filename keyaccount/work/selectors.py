@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
+from keyaccount.core import clock
 from keyaccount.tenancy.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
 from keyaccount.work.models import (
     DUE_SOON,
@@ -86,7 +86,7 @@ def requests_visible_to(actor: User | None) -> RequestQuerySet:
     qs = Request.objects.filter(scoped_to_accounts_q(actor, "see_requests")).select_related(
         "account", "contact", "project", "logged_by", "triaged_by"
     )
-    return qs.with_target_flag(now=timezone.now()).prefetch_related(
+    return qs.with_target_flag(now=clock.now()).prefetch_related(
         Prefetch("tasks", queryset=Task.objects.only("id", "request_id"))
     )
 
@@ -137,7 +137,7 @@ def tasks_visible_to(actor: User | None) -> TaskQuerySet:
     qs = Task.objects.filter(visible_tasks_q(actor)).select_related(
         "account", "project", "request", "assignee", "created_by"
     )
-    return qs.with_due_flags(now=timezone.now()).annotate(
+    return qs.with_due_flags(now=clock.now()).annotate(
         checklist_total=_checklist_count(), checklist_done=_checklist_count(done=True)
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
 from keyaccount.contacts.models import Contact, ContactAccountRole
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import Currency
@@ -312,7 +313,7 @@ def response_due_for(account: Account, received_at: datetime.datetime) -> dateti
 def _check_received_at(received_at: datetime.datetime) -> None:
     if timezone.is_naive(received_at):
         raise ValidationError({"received_at": _("Give the time with its time zone.")})
-    if received_at > timezone.now() + _CLOCK_SKEW:
+    if received_at > clock.now() + _CLOCK_SKEW:
         raise ValidationError({"received_at": _("A request cannot arrive in the future.")})
 
 
@@ -331,7 +332,7 @@ def request_log(
     _check_account(actor, account, "manage_requests")
     _check_contact_of(account, contact)
     _check_project_of(account, project)
-    received_at = received_at or timezone.now()
+    received_at = received_at or clock.now()
     _check_received_at(received_at)
     request = Request(
         organization_id=account.organization_id,
@@ -467,7 +468,7 @@ def request_triage(
         raise ValidationError({"tasks": _("Only an accepted request turns into tasks.")})
     claim_version(request, expected_version, status=RequestStatus.NEW)
     request.status = status
-    request.triaged_at = timezone.now()
+    request.triaged_at = clock.now()
     request.triaged_by = actor
     full_clean(request)
     request.save()
@@ -653,7 +654,7 @@ def task_transition(
     from_status = task.status
     claim_version(task, expected_version, status=from_status)
     task.status = to
-    task.completed_at = timezone.now() if to == TaskStatus.DONE else None
+    task.completed_at = clock.now() if to == TaskStatus.DONE else None
     task.save(update_fields=["status", "completed_at", "version", "updated_at"])
     change = TaskStatusChange.objects.create(
         organization_id=task.organization_id,
@@ -765,7 +766,7 @@ def task_checklist_toggle(*, actor: User, item: TaskChecklistItem, done: bool | 
     apply_update(
         actor=actor,
         instance=item,
-        data={"done_at": timezone.now() if done else None},
+        data={"done_at": clock.now() if done else None},
         editable=["done_at"],
         account_id=item.task.account_id,
     )

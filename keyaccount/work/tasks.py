@@ -91,7 +91,7 @@ def _remind_overdue(task: Task, now: datetime.datetime) -> bool:
 def send_task_reminders() -> dict[str, int]:
     """Open tasks due within 24 hours remind their assignee once; overdue ones remind the assignee and the
     account manager once. Moving the deadline (`task_move_due`) re-arms both."""
-    now = timezone.now()
+    now = clock.now()
     waiting = tasks_needing_reminder(now)
     sent = {"due_soon": 0, "overdue": 0}
     for t in waiting.due_soon:
@@ -114,7 +114,7 @@ def request_claim_breach(*, request_id: int, now: datetime.datetime) -> bool:
 @task()
 def notify_request_breaches() -> int:
     """Requests still waiting for triage past their response target: the account manager hears it once."""
-    now = timezone.now()
+    now = clock.now()
     late = (
         Request.objects.at_or_over_target(now=now)
         .filter(breach_notified_at__isnull=True)

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -31,6 +30,7 @@ from keyaccount.billing import selectors
 from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
 from keyaccount.billing.models import Contract, Invoice, InvoiceLine, InvoiceStatus
 from keyaccount.billing.services import invoices as services
+from keyaccount.core import clock
 from keyaccount.core.api import (
     DecimalStringField,
     ScopedPrimaryKeyRelatedField,
@@ -374,7 +374,7 @@ class InvoiceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         if fmt not in ("csv", "xlsx"):
             return Response({"format": [_("Choose csv or xlsx.")]}, status=status.HTTP_400_BAD_REQUEST)
         invoices = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        return invoice_export_response(fmt, invoices, timezone.localdate())
+        return invoice_export_response(fmt, invoices, clock.today_for(request.user))
 
 
 def register(router: Any) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -31,6 +30,7 @@ from keyaccount.billing.exports import FORMATS, export_response
 from keyaccount.billing.filtersets_collection import ActFilterSet, ReceivableFilterSet
 from keyaccount.billing.models import Act, Contract
 from keyaccount.billing.services import collection as services
+from keyaccount.core import clock
 from keyaccount.core.api import (
     DecimalStringField,
     FilterBackend,
@@ -194,7 +194,7 @@ def as_of_of(request: Request) -> datetime.date:
     """The `as_of` of a request whose filters were validated already (today when absent)."""
     value = request.query_params.get("as_of")
     if not value:
-        return timezone.localdate()
+        return clock.today_for(request.user)
     return serializers.DateField().to_internal_value(value)
 
 
@@ -355,7 +355,8 @@ class ActSerializer(VersionedSerializerMixin, ServiceModelSerializer):
         chase_days = self.context.get("act_chase_days")
         if chase_days is None:
             return False
-        return services.act_chase_due(act, timezone.localdate(), chase_days)
+        actor = getattr(self.context.get("request"), "user", None)
+        return services.act_chase_due(act, clock.today_for(actor), chase_days)
 
 
 class ActSendSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -231,11 +232,13 @@ def act_claim_chase(*, act_id: int, now: datetime.datetime) -> bool:
     return Act.objects.filter(pk=act_id, chased_at__isnull=True, signed_on__isnull=True).update(chased_at=now) == 1
 
 
-def run_act_chasing(today: datetime.date) -> int:
+def run_act_chasing(today: datetime.date, organization_ids: Collection[int] | None = None) -> int:
     """Acts sent at least the organization's `act_chase_days` ago and still unsigned: the account's
     manager hears about each once. Returns how many were flagged."""
-    now = timezone.now()
+    now = clock.now()
     waiting = Act.objects.filter(signed_on__isnull=True, sent_on__isnull=False, chased_at__isnull=True)
+    if organization_ids is not None:
+        waiting = waiting.filter(organization_id__in=organization_ids)
     flagged = 0
     chase_days: dict[int, int] = {}
     for org_id in waiting.order_by().values_list("organization_id", flat=True).distinct():
@@ -452,7 +455,7 @@ def _remind(invoice: Invoice, run: DunningRun, today: datetime.date, escalate: b
     return told
 
 
-def run_dunning(today: datetime.date) -> dict[str, int]:
+def run_dunning(today: datetime.date, organization_ids: Collection[int] | None = None) -> dict[str, int]:
     """The collection steps of every organization for `today`.
 
     For each open (issued or partially paid) invoice, the steps reached (days ≤ days overdue) and not
@@ -466,6 +469,8 @@ def run_dunning(today: datetime.date) -> dict[str, int]:
     invoices = (
         Invoice.objects.overdue(on=today).select_related("account__owner").order_by("organization_id", "due_date", "pk")
     )
+    if organization_ids is not None:
+        invoices = invoices.filter(organization_id__in=organization_ids)
     done: dict[int, set[int]] = {}
     for invoice_id, days in DunningRun.objects.filter(invoice__in=invoices.values("pk")).values_list(
         "invoice_id", "days"

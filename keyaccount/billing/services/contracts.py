@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ from keyaccount.billing.models import (
     RenewalOutcome,
 )
 from keyaccount.billing.selectors import settings_of
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
@@ -137,7 +139,7 @@ def _set_status(contract: Contract, to: str, *, actor: User | None, extra: dict[
     """Move the contract from its current status to `to` with a conditional UPDATE; False when it moved already."""
     before = contract.status
     updated = Contract.objects.filter(pk=contract.pk, status=before).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **(extra or {})
+        status=to, version=F("version") + 1, updated_at=clock.now(), **(extra or {})
     )
     if updated != 1:
         return False
@@ -269,7 +271,7 @@ def contract_sign(
 ) -> Contract:
     """Both sides signed: the contract binds, and is active from its start date."""
     _check_account(actor, contract.account_id)
-    today = today or timezone.localdate()
+    today = today or clock.today_for(actor)
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft contract can be signed.")})
     if signed_on > today:
@@ -307,7 +309,7 @@ def contract_terminate(
 ) -> Contract:
     """End a signed contract early; it is in force until `terminated_on` inclusive and never renews."""
     _check_account(actor, contract.account_id)
-    today = today or timezone.localdate()
+    today = today or clock.today_for(actor)
     if contract.status not in LIVE_STATUSES:
         raise ValidationError({"status": _("Only a signed or active contract can be terminated.")})
     if not reason.strip():
@@ -417,7 +419,7 @@ def amendment_create(
         raise ValidationError({"new_end_date": _("The new end date cannot be before the effective date.")})
     if new_end_date is not None and contract.terminated_on is not None:
         raise ValidationError({"new_end_date": _("The contract is terminated; its end date no longer changes.")})
-    if signed_on is not None and signed_on > timezone.localdate():
+    if signed_on is not None and signed_on > clock.today_for(actor):
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     amendment = Amendment(
         organization_id=contract.organization_id,
@@ -443,9 +445,7 @@ def amendment_create(
 
 def _move_end(contract: Contract, new_end: datetime.date | None, *, actor: User | None) -> None:
     before = contract.end_date
-    Contract.objects.filter(pk=contract.pk).update(
-        end_date=new_end, version=F("version") + 1, updated_at=timezone.now()
-    )
+    Contract.objects.filter(pk=contract.pk).update(end_date=new_end, version=F("version") + 1, updated_at=clock.now())
     contract.end_date = new_end
     contract.version += 1
     audit_record(
@@ -662,7 +662,7 @@ def _tell_renewed(contract: Contract, term_end: datetime.date) -> None:
 RENEWAL_REMINDER_DAYS = NOTICE_WINDOW_DAYS
 
 
-def run_renewal_reminders(today: datetime.date) -> int:
+def run_renewal_reminders(today: datetime.date, organization_ids: Collection[int] | None = None) -> int:
     """Tell each account manager, once per term, that a contract's notice deadline is 30 days away or less.
 
     Live contracts with an end date, no notice given and no outcome recorded for the term qualify. The
@@ -684,6 +684,8 @@ def run_renewal_reminders(today: datetime.date) -> int:
         .exclude(renewal_reminded_for=F("end_date"))
         .select_related("account", "account__owner")
     )
+    if organization_ids is not None:
+        candidates = candidates.filter(organization_id__in=organization_ids)
     sent = 0
     for contract in candidates:
         deadline = contract.notice_deadline
@@ -729,22 +731,26 @@ def _tell_renewal_due(contract: Contract, deadline: datetime.date, today: dateti
         )
 
 
-def run_contract_lifecycle(today: datetime.date) -> dict[str, int]:
+def run_contract_lifecycle(today: datetime.date, organization_ids: Collection[int] | None = None) -> dict[str, int]:
     """Move every organization's contracts along on `today`; safe to run twice or concurrently.
 
     Signed contracts become active on their start date; an active auto-renewing contract whose end passed
     without notice or a recorded outcome renews for a term as long as its last one (and its account
     manager is told); other contracts past their last day expire or, when terminated early, end.
+    `organization_ids` limits it to the organizations whose today it is.
     """
     counts = {"activated": 0, "renewed": 0, "expired": 0, "terminated": 0}
-    for contract in Contract.objects.filter(status=ContractStatus.SIGNED, start_date__lte=today).exclude(
+    contracts = Contract.objects.all()
+    if organization_ids is not None:
+        contracts = contracts.filter(organization_id__in=organization_ids)
+    for contract in contracts.filter(status=ContractStatus.SIGNED, start_date__lte=today).exclude(
         terminated_on__lt=today
     ):
         with transaction.atomic():
             if _set_status(contract, ContractStatus.ACTIVE, actor=None):
                 counts["activated"] += 1
 
-    due = Contract.objects.filter(
+    due = contracts.filter(
         status=ContractStatus.ACTIVE,
         auto_renew=True,
         end_date__lt=today,
@@ -756,11 +762,11 @@ def run_contract_lifecycle(today: datetime.date) -> dict[str, int]:
             continue
         counts["renewed"] += _auto_renew(contract, today)
 
-    for contract in Contract.objects.filter(status__in=LIVE_STATUSES, terminated_on__lt=today):
+    for contract in contracts.filter(status__in=LIVE_STATUSES, terminated_on__lt=today):
         with transaction.atomic():
             if _set_status(contract, ContractStatus.TERMINATED, actor=None):
                 counts["terminated"] += 1
-    for contract in Contract.objects.filter(status=ContractStatus.ACTIVE, end_date__lt=today):
+    for contract in contracts.filter(status=ContractStatus.ACTIVE, end_date__lt=today):
         with transaction.atomic():
             if _set_status(contract, ContractStatus.EXPIRED, actor=None):
                 counts["expired"] += 1

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from keyaccount.billing import calc
@@ -33,6 +33,7 @@ from keyaccount.billing.models import (
     InvoiceStatus,
     PaymentAllocation,
 )
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.money import CURRENCY_MINOR_UNITS
@@ -445,7 +446,7 @@ def invoice_issue(*, actor: User, invoice: Invoice, expected_version: int | None
         raise ValidationError({"total": _("An invoice with a zero total cannot be issued.")})
     claim_version(current, expected_version)
     current.status = InvoiceStatus.ISSUED
-    current.issued_at = timezone.now()
+    current.issued_at = clock.now()
     current.save(update_fields=["status", "issued_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -487,7 +488,7 @@ def invoice_void(
                 )
             }
         )
-    day = voided_on or timezone.localdate()
+    day = voided_on or clock.today_for(actor)
     if day < current.issue_date:
         raise ValidationError({"voided_on": _("An invoice cannot be voided before its issue date.")})
     claim_version(current, expected_version)
@@ -539,7 +540,7 @@ def invoice_generate_from_contract(
     _check_account(actor, contract.account_id)
     locked = Contract.objects.select_for_update(of=("self",)).select_related("account").get(pk=contract.pk)
     period_end = period_end or calc.month_end(period_start)
-    issue_date = issue_date or timezone.localdate()
+    issue_date = issue_date or clock.today_for(actor)
     if locked.billing_model != BillingModel.RETAINER:
         raise ValidationError({"contract": _("Only a monthly retainer is invoiced by period.")})
     if period_end < period_start:

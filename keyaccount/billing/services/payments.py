@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.billing import calc
@@ -29,6 +28,7 @@ from keyaccount.billing.models import (
     Payment,
     PaymentAllocation,
 )
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import full_clean
@@ -198,7 +198,7 @@ def refresh_invoice_payment_state(invoice: Invoice) -> Invoice:
         else:
             status = InvoiceStatus.ISSUED
     Invoice.objects.filter(pk=invoice.pk).update(
-        paid_amount=paid_amount, status=status, paid_on=paid_on, version=F("version") + 1, updated_at=timezone.now()
+        paid_amount=paid_amount, status=status, paid_on=paid_on, version=F("version") + 1, updated_at=clock.now()
     )
     invoice.paid_amount, invoice.status, invoice.paid_on = paid_amount, status, paid_on
     invoice.version += 1
@@ -224,7 +224,7 @@ def payment_record(
         amount = _check_amount(amount, currency, "amount")
     except ValidationError as e:
         errors.update(e.message_dict)
-    if date and date > timezone.localdate() + _DATE_SKEW:
+    if date and date > clock.today_for(actor) + _DATE_SKEW:
         errors["date"] = [_("A payment cannot be dated in the future.")]
     payment = Payment(
         organization_id=account.organization_id,

@@ -5,20 +5,39 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from keyaccount.billing import tasks
 from keyaccount.billing.models import DunningRun
 from keyaccount.billing.services import contracts as contract_services
 from keyaccount.billing.tests.factories import ContractFactory, invoice_with_lines
+from keyaccount.core.tests.factories import AccountFactory, OrganizationFactory
 from keyaccount.work.models import Task
 
 
 @pytest.fixture
-def today(monkeypatch):
-    day = datetime.date(2026, 11, 27)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
-    return day
+def today(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC))
+    return datetime.date(2026, 11, 27)
+
+
+def test_each_organization_moves_on_its_own_today(time_machine, db):
+    # 15:00 UTC on New Year's Eve: 1 January in Vladivostok, still 31 December in Moscow.
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 15, tzinfo=datetime.UTC))
+    contracts = {}
+    for zone in ("Asia/Vladivostok", "Europe/Moscow"):
+        organization = OrganizationFactory(timezone=zone)
+        account = AccountFactory(organization=organization)
+        contracts[zone] = ContractFactory(
+            account=account, status="signed", start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2027, 12, 31)
+        )
+
+    results = tasks.run_daily_billing.call()
+
+    assert results["contracts"]["activated"] == 1
+    for contract in contracts.values():
+        contract.refresh_from_db()
+    assert contracts["Asia/Vladivostok"].status == "active"
+    assert contracts["Europe/Moscow"].status == "signed"
 
 
 def test_the_daily_job_moves_contracts_reminds_and_dunns_once(alice, acme, today):

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +30,7 @@ from keyaccount.billing.forms import (
 from keyaccount.billing.models import LIVE_STATUSES, Contract, ContractStatus
 from keyaccount.billing.selectors import RENEWAL_WINDOWS
 from keyaccount.billing.services import contracts as services
+from keyaccount.core import clock
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can
@@ -64,7 +64,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=selectors.contracts_with_terms(actor).order_by("-start_date", "-pk"), request=request
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     rows = [(c, calc.value_on(c, today), calc.mrr_on(c, today)) for c in page.object_list]
     context: dict[str, Any] = {
         "filter": filterset,
@@ -90,7 +90,7 @@ def contract_page(
     actor: User = request.user  # type: ignore[assignment]
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     may_manage = may_change(actor, contract.account_id, "manage_money")
     forms = forms or {}
     context: dict[str, Any] = {
@@ -356,7 +356,7 @@ def _renewal_inline(request: HttpRequest, pk: int) -> HttpResponse:
 def renewal_page(request: HttpRequest, *, failed: dict[int, Any] | None = None, status: int = 200) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     _require_money(actor)
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     within = request.GET.get("within", "120")
     within_days = int(within) if within in {"30", "60", "90", "120"} else 120
     rows = selectors.upcoming_renewals(actor, today, within_days)
@@ -406,7 +406,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
     """Months × new, expansion, contraction and churn of recurring revenue, per currency, with the accounts."""
     actor: User = request.user  # type: ignore[assignment]
     _require_money(actor)
-    this_month = calc.month_start(timezone.localdate())
+    this_month = calc.month_start(clock.today_for(request.user))
     last = _month_param(request.GET.get("to"), this_month)
     first = _month_param(request.GET.get("from"), (last - datetime.timedelta(days=330)).replace(day=1))
     if first > last or (last.year - first.year) * 12 + last.month - first.month >= 60:
@@ -432,7 +432,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
         "kinds": kinds,
         "first": first,
         "last": last,
-        "mrr": sorted(selectors.mrr_of_accounts(actor, timezone.localdate()).items()),
+        "mrr": sorted(selectors.mrr_of_accounts(actor, clock.today_for(request.user)).items()),
     }
     totals_now: dict[str, Any] = {}
     for (_account, cur), amount in context["mrr"]:

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
 from keyaccount.billing.forms_invoices import GenerateForm, InvoiceForm, VoidForm, line_formset
 from keyaccount.billing.models import Invoice
 from keyaccount.billing.services import invoices as services
+from keyaccount.core import clock
 from keyaccount.core.money import format_money
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
@@ -270,7 +271,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     """Invoices with filters; totals per currency of everything the filters match (not just this page)."""
     actor: User = request.user  # type: ignore[assignment]
     _require_money(actor)
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     filterset = _filtered(request, actor)
     qs = filterset.qs
     invoices, ordering = _sorted(qs, request.GET.get("ordering", DEFAULT_SORT))
@@ -314,7 +315,7 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404
     invoices, _ordering = _sorted(_filtered(request, actor).qs, request.GET.get("ordering", DEFAULT_SORT))
-    return invoice_export_response(fmt, invoices, timezone.localdate())
+    return invoice_export_response(fmt, invoices, clock.today_for(request.user))
 
 
 # --- one invoice ------------------------------------------------------------------------------------
@@ -323,7 +324,7 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
 def invoice_page(request: HttpRequest, pk: int, *, void_form: VoidForm | None = None, status: int = 200):
     actor: User = request.user  # type: ignore[assignment]
     invoice = selectors.invoice_get_for(actor, pk)
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     manage = may_manage(actor, invoice.account_id)
     allocations = list(invoice.allocations.all())
     context: dict[str, Any] = {

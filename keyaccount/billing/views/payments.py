@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +25,7 @@ from keyaccount.billing.filtersets_payments import PaymentFilterSet
 from keyaccount.billing.forms_payments import AllocateForm, PaymentAccountForm, PaymentForm, suggest
 from keyaccount.billing.models import Invoice, Payment
 from keyaccount.billing.services import payments as services
+from keyaccount.core import clock
 from keyaccount.core.money import CURRENCY_MINOR_UNITS
 from keyaccount.core.web import run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
@@ -201,7 +202,7 @@ def payment_create(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"currency": currency, "amount": amount}
         initial.update({f"invoice_{pk}": value for pk, value in suggestions.items()})
         form = PaymentForm(initial=initial, invoices=invoices)
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     context = {
         "form": form,
         "account": account,
@@ -227,7 +228,7 @@ def payment_page(
     context: dict[str, Any] = {
         "payment": payment,
         "account": payment.account,
-        "today": timezone.localdate(),
+        "today": clock.today_for(request.user),
         "may_manage": may_manage,
         "amount": money(payment.amount, payment.currency),
         "allocated": money(payment.allocated_amount, payment.currency),

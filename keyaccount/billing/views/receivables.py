@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +29,7 @@ from keyaccount.billing.forms_collection import (
 )
 from keyaccount.billing.models import Act
 from keyaccount.billing.services import collection as services
+from keyaccount.core import clock
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
     CONFLICT_MESSAGE,
@@ -81,7 +81,7 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     # With no filters (the first visit) every visible invoice counts; invalid filters show nothing.
     invoices = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    today = timezone.localdate()
+    today = clock.today_for(request.user)
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today
     start = form.cleaned_data.get("period_start") if form.is_bound else None
     end = form.cleaned_data.get("period_end") if form.is_bound else None
@@ -126,7 +126,7 @@ def receivables_export(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     # With no filters (the first visit) every visible invoice counts; invalid filters show nothing.
     invoices = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or clock.today_for(request.user)
     from keyaccount.billing.api.receivables import export_table
 
     headers, table = export_table(receivables.receivables_by_account(invoices, as_of))
@@ -155,8 +155,8 @@ def _act_row_context(actor: User, act: Act, editable: set[int], chase_days: int)
     return {
         "act": act,
         "may_manage": act.account_id in editable,
-        "to_chase": services.act_chase_due(act, timezone.localdate(), chase_days),
-        "today": timezone.localdate(),
+        "to_chase": services.act_chase_due(act, clock.today_for(actor), chase_days),
+        "today": clock.today_for(actor),
     }
 
 
@@ -258,7 +258,7 @@ def act_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "account": act.account,
         "form": form,
         "may_manage": may_manage,
-        "to_chase": services.act_chase_due(act, timezone.localdate(), _chase_days(actor)),
+        "to_chase": services.act_chase_due(act, clock.today_for(request.user), _chase_days(actor)),
     }
     return render(request, "billing/acts/form.html", context, status=status)
 

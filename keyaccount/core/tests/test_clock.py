@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from keyaccount.accounts.models import TeamRole
 from keyaccount.billing.services import collection
-from keyaccount.billing.tests.factories import ContractFactory
+from keyaccount.billing.tests.factories import ContractFactory, invoice_with_lines
 from keyaccount.core import clock
 from keyaccount.core.tests.factories import AccountFactory, OrganizationFactory, member, on_team
 from keyaccount.tenancy.models import Role
@@ -89,3 +90,23 @@ def test_an_act_is_refused_in_the_future_by_the_organizations_day_not_the_server
         act("A-2", D(2027, 1, 2))
     assert set(e.value.message_dict) == {"sent_on"}
     assert collection.act_mark_signed(actor=alice, act=account.acts.get()).signed_on == D(2027, 1, 1)
+
+
+def test_an_invoice_due_on_new_years_eve_is_overdue_in_vladivostok_whatever_the_server_says(
+    new_years_eve, db, settings
+):
+    settings.TIME_ZONE = "Europe/Moscow"  # the server's and the viewer's day is 31 December
+    east = OrganizationFactory(timezone="Asia/Vladivostok")
+    alice = member(east, Role.ACCOUNT_MANAGER, "alice")
+    account = AccountFactory(organization=east, owner=alice)
+    on_team(account, alice, TeamRole.ACCOUNT_MANAGER)
+    due_today_in_moscow = invoice_with_lines(
+        account, [("1", "1000", "0")], number="I-1", issue_date=D(2026, 12, 1), due_date=D(2026, 12, 31)
+    )
+    api = APIClient()
+    api.force_authenticate(alice)
+
+    response = api.get("/api/v1/invoices/", {"overdue": "true"})
+
+    assert response.status_code == 200
+    assert [row["number"] for row in response.data["results"]] == [due_today_in_moscow.number]

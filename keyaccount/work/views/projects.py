@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import account_get_for
+from keyaccount.core import clock
 from keyaccount.core.web import run_service, vary_on_htmx
 from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
@@ -59,7 +59,7 @@ def account_work(request: HttpRequest, pk: int) -> HttpResponse:
         context["request_stats"] = selectors.request_filter_stats(actor, [account.pk])[account.pk]
         context["may_log_request"] = may_change(actor, account.pk, "manage_requests")
     if can(actor, "see_tasks"):
-        open_tasks = selectors.tasks_visible_to(actor).filter(account=account).open().hot_first(now=timezone.now())
+        open_tasks = selectors.tasks_visible_to(actor).filter(account=account).open().hot_first(now=clock.now())
         context["open_tasks"] = list(open_tasks[:SECTION_LIMIT])
         context["open_task_count"] = open_tasks.count() if len(context["open_tasks"]) == SECTION_LIMIT else None
         context["may_add_task"] = may_change(actor, account.pk, "manage_tasks")
@@ -80,7 +80,7 @@ def project_page(
         "account": project.account,
         "may_manage": may_manage,
         "see_money": can(actor, "see_money"),
-        "tasks": list(selectors.tasks_visible_to(actor).filter(project=project).open().hot_first(now=timezone.now())),
+        "tasks": list(selectors.tasks_visible_to(actor).filter(project=project).open().hot_first(now=clock.now())),
         "may_add_task": may_change(actor, project.account_id, "manage_tasks"),
     }
     if may_manage:
