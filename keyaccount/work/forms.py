@@ -68,7 +68,8 @@ class AccountPickForm(forms.Form):
 
 # --- tasks ------------------------------------------------------------------------------------------
 
-TASK_FIELDS = ["title", "description", "expected_result", "assignee", "project", "priority", "due_at"]
+# In the order the form shows them; the service says which it takes (TASK_CREATE_FIELDS, TASK_EDITABLE_FIELDS).
+TASK_FORM_FIELDS = ["title", "description", "expected_result", "assignee", "project", "priority", "due_at"]
 
 
 class TaskForm(forms.ModelForm):
@@ -78,7 +79,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = TASK_FIELDS
+        fields = TASK_FORM_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
@@ -98,7 +99,7 @@ class TaskForm(forms.ModelForm):
             del self.fields["version"]
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in TASK_FIELDS if name in self.fields}
+        return {name: self.cleaned_data[name] for name in TASK_FORM_FIELDS if name in self.fields}
 
 
 class TransitionForm(forms.Form):
