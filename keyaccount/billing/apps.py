@@ -12,3 +12,9 @@ class BillingConfig(AppConfig):
         from keyaccount.core.day import register
 
         register(PROVIDER)  # the billing sections of my day
+
+        from keyaccount.billing.summary import account_money
+        from keyaccount.core.account_page import AccountPanel, register_panel
+
+        # Contracts, recurring revenue, what is owed and paid; None (and no query) for roles that see no money.
+        register_panel(AccountPanel("money", lambda actor, account: {"money": account_money(actor, account)}))

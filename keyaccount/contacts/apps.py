@@ -6,3 +6,8 @@ class ContactsConfig(AppConfig):
     name = "keyaccount.contacts"
     label = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self) -> None:
+        from keyaccount.contacts.panels import register
+
+        register()  # the contacts and org chart of the account page

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Tag
 from keyaccount.accounts.selectors import accounts_visible_to, audit_events_visible_to, tags_of
-from keyaccount.contacts.models import Contact
-from keyaccount.contacts.selectors import contacts_visible_to
+from keyaccount.core.account_page import name_scopes
 from keyaccount.tenancy.selectors import users_visible_to
 
 if TYPE_CHECKING:
@@ -48,9 +47,11 @@ def _names_of(actor: User, refs: dict[type[Model], set[Any]]) -> dict[tuple[type
     scoped: dict[type[Model], Callable[[], QuerySet[Any]]] = {
         get_user_model(): lambda: users_visible_to(actor),
         Account: lambda: accounts_visible_to(actor).select_related(None).prefetch_related(None),
-        Contact: lambda: contacts_visible_to(actor).select_related(None),
         Tag: lambda: tags_of(actor),
     }
+    # Records of the apps above this one (contacts) are named through their own scope: core/account_page.py.
+    for label, scope in name_scopes().items():
+        scoped[apps.get_model(label)] = lambda scope=scope: scope(actor)
     names: dict[tuple[type[Model], Any], str] = {}
     for model, ids in refs.items():
         if model in scoped and ids:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,13 +30,10 @@ from keyaccount.accounts.selectors import (
     goal_revisions_visible_to,
     handovers_visible_to,
     onboarding_items_visible_to,
-    org_chart,
     status_changes_visible_to,
 )
 from keyaccount.accounts.views.history import account_history
-from keyaccount.billing.summary import account_money
-from keyaccount.contacts.models import ContactAccountRole
-from keyaccount.contacts.selectors import contacts_of_account
+from keyaccount.core.account_page import panels
 from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, role_of
@@ -103,21 +100,11 @@ def account_page(
     if can(actor, "see_handover"):
         context["show_handover"] = True
         context["handover"] = handovers_visible_to(actor).filter(account=account).first()
-    if can(actor, "see_contacts"):
-        contacts = list(
-            contacts_of_account(actor, account.pk).prefetch_related(
-                Prefetch("other_roles", queryset=_roles_on(account), to_attr="roles_here")
-            )
-        )
-        for contact in contacts:
-            # A contact from another account shows their role on this one.
-            contact.here = contact.roles_here[0] if contact.account_id != account.pk and contact.roles_here else contact
-        context["contacts"] = contacts
-        context["org_chart"] = org_chart(contacts)
     if can(actor, "see_audit"):
         context["history"] = account_history(actor, account)
-    # Contracts, recurring revenue, what is owed and paid; None (and no query) for roles that see no money.
-    context["money"] = account_money(actor, account)
+    # The sections of the apps above this one (contacts and the org chart, money): core/account_page.py.
+    for panel in panels():
+        context.update(panel.context(actor, account))
 
     forms = forms or {}
     # A refused section form: say so at the top, the page is long and the form is further down.
@@ -132,11 +119,6 @@ def account_page(
     if may["assign_owner"]:
         context["owner_form"] = forms.get("owner_form") or OwnerForm(actor=actor, account=account, prefix="owner")
     return render(request, "accounts/account_detail.html", context, status=status)
-
-
-def _roles_on(account: Account) -> QuerySet[ContactAccountRole]:
-    """Linked contacts' roles on this account (the contacts themselves were already scoped by a selector)."""
-    return ContactAccountRole.objects.filter(organization_id=account.organization_id, account_id=account.pk)
 
 
 @member_required
