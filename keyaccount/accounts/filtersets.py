@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_filters
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Account, AccountStatus, AccountTeamMember, Tier
 from keyaccount.accounts.selectors import tags_of
-from keyaccount.health.base import Band
 from keyaccount.tenancy.permissions import can
 from keyaccount.tenancy.selectors import owner_candidates
 
@@ -21,6 +21,15 @@ def _tags(request):
     return tags_of(getattr(request, "user", None))
 
 
+# The band of an account never scored (health.Band.UNKNOWN).
+UNKNOWN_BAND = "unknown"
+
+
+def _health_bands() -> list[tuple[str, str]]:
+    """The health bands, read from the health app's table (the portfolio sits below the health app)."""
+    return list(apps.get_model("health", "HealthScore", require_ready=False)._meta.get_field("band").choices or [])
+
+
 class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
@@ -29,7 +38,7 @@ class AccountFilterSet(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=_tags, label=_("Tag"))
     mine = django_filters.BooleanFilter(method="only_mine", label=_("Only my accounts"))
     health = django_filters.MultipleChoiceFilter(
-        choices=Band.choices,
+        choices=_health_bands(),
         method="by_health",
         label=_("Health"),
         help_text=_("Ignored for roles that do not see health."),
@@ -51,7 +60,7 @@ class AccountFilterSet(django_filters.FilterSet):
         if not value or not can(getattr(self.request, "user", None), "see_health"):
             return queryset
         wanted = Q(health__band__in=value)
-        if Band.UNKNOWN in value:
+        if UNKNOWN_BAND in value:
             wanted |= Q(health__isnull=True)
         return queryset.filter(wanted)
 
