@@ -12,6 +12,7 @@ from keyaccount.accounts import api as accounts_api
 from keyaccount.alerts import api as alerts_api
 from keyaccount.billing import api as billing_api
 from keyaccount.billing.api import receivables as billing_receivables_api
+from keyaccount.billing.api import renewals as billing_renewals_api
 from keyaccount.comms import api as comms_api
 from keyaccount.contacts import api as contacts_api
 from keyaccount.day import api as day_api
@@ -23,26 +24,12 @@ from keyaccount.tenancy import api as tenancy_api
 from keyaccount.work import api as work_api
 
 router = DefaultRouter()
-router.register("accounts", accounts_api.AccountViewSet, basename="account")
-router.register("tags", accounts_api.TagViewSet, basename="tag")
-router.register("team-members", accounts_api.TeamMemberViewSet, basename="team-member")
-router.register("driving-forces", accounts_api.DrivingForceViewSet, basename="driving-force")
-router.register("goal-revisions", accounts_api.GoalRevisionViewSet, basename="goal-revision")
-router.register("handovers", accounts_api.HandoverViewSet, basename="handover")
-router.register("onboarding-items", accounts_api.OnboardingItemViewSet, basename="onboarding-item")
-router.register("status-changes", accounts_api.StatusChangeViewSet, basename="status-change")
-router.register("audit-events", accounts_api.AuditEventViewSet, basename="audit-event")
+accounts_api.register(router)
 router.register("contacts", contacts_api.ContactViewSet, basename="contact")
 router.register("contact-roles", contacts_api.ContactRoleViewSet, basename="contact-role")
 router.register("interactions", comms_api.InteractionViewSet, basename="interaction")
 router.register("contacts-due", comms_api.DueContactViewSet, basename="contact-due")
-router.register("services", work_api.ServiceViewSet, basename="service")
-router.register("projects", work_api.ProjectViewSet, basename="project")
-router.register("project-goals", work_api.ProjectGoalViewSet, basename="project-goal")
-router.register("requests", work_api.RequestViewSet, basename="request")
-router.register("tasks", work_api.TaskViewSet, basename="task")
-router.register("task-checklist-items", work_api.TaskChecklistItemViewSet, basename="task-checklist-item")
-router.register("task-comments", work_api.TaskCommentViewSet, basename="task-comment")
+work_api.register(router)
 router.register("users", tenancy_api.UserViewSet, basename="user")
 router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
@@ -66,7 +53,7 @@ class SwaggerView(SpectacularSwaggerView):
 urlpatterns = [
     path("auth/token/", tenancy_api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", tenancy_api.MeView.as_view(), name="api-me"),
-    path("revenue-movements/", billing_api.contracts.revenue_movements_view, name="api-revenue-movements"),
+    path("revenue-movements/", billing_renewals_api.revenue_movements_view, name="api-revenue-movements"),
     path("me/day/", day_api.MyDayView.as_view(), name="api-me-day"),
     path(
         "notification-preferences/",

@@ -114,9 +114,7 @@ class AlertViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = AlertFilterSet
     ordering_fields = ["created_at", "raised_on", "score"]
     capabilities = {"close": "close_alerts"}
-
-    def get_queryset(self):
-        return selectors.alerts_visible_to(self.request.user)
+    selector = selectors.alerts_visible_to
 
     @extend_schema(request=AlertCloseSerializer, responses=AlertSerializer, summary="Close an alert with an outcome")
     @action(detail=True, methods=["post"])
@@ -184,9 +182,12 @@ class PlaybookViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     filter_backends: list[Any] = []
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
     capabilities = {"create": "manage_playbooks", "update": "manage_playbooks", "destroy": "manage_playbooks"}
-
-    def get_queryset(self):
-        return selectors.playbooks_visible_to(self.request.user)
+    selector = selectors.playbooks_visible_to
+    services = {
+        "create": services.playbook_create,
+        "update": services.playbook_update,
+        "delete": services.playbook_delete,
+    }
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = membership_of(request.user)
@@ -194,21 +195,13 @@ class PlaybookViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
             services.playbook_ensure_defaults(membership.organization_id)
         return super().list(request, *args, **kwargs)
 
-    def perform_create(self, serializer: PlaybookSerializer) -> None:
-        data, _version = self.split_version(serializer)
+    def create_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         _steps(data)
-        self.written(serializer, services.playbook_create(actor=self.request.user, **data))
+        return data
 
-    def perform_update(self, serializer: PlaybookSerializer) -> None:
-        data, version = self.split_version(serializer)
+    def update_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         _steps(data)
-        playbook = services.playbook_update(
-            actor=self.request.user, playbook=serializer.instance, data=data, expected_version=version
-        )
-        self.written(serializer, playbook)
-
-    def perform_destroy(self, instance: Playbook) -> None:
-        services.playbook_delete(actor=self.request.user, playbook=instance)
+        return {"data": data}
 
 
 def register(router: Any) -> None:

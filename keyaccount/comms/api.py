@@ -179,23 +179,12 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         "complete": "log_interactions",
         "cancel": "log_interactions",
     }
-
-    def get_queryset(self):
-        return interactions_visible_to(self.request.user)
-
-    def perform_create(self, serializer: InteractionSerializer) -> None:
-        data, _version = self.split_version(serializer)
-        self.written(serializer, services.interaction_log(actor=self.request.user, **data))
-
-    def perform_update(self, serializer: InteractionSerializer) -> None:
-        data, version = self.split_version(serializer)
-        interaction = services.interaction_update(
-            actor=self.request.user, interaction=serializer.instance, data=data, expected_version=version
-        )
-        self.written(serializer, interaction)
-
-    def perform_destroy(self, instance: Interaction) -> None:
-        services.interaction_delete(actor=self.request.user, interaction=instance)
+    selector = interactions_visible_to
+    services = {
+        "create": services.interaction_log,
+        "update": services.interaction_update,
+        "delete": services.interaction_delete,
+    }
 
     @extend_schema(request=CompleteInputSerializer, responses={200: InteractionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -284,6 +273,4 @@ class DueContactViewSet(ServiceViewSetMixin, mixins.ListModelMixin, mixins.Retri
     search_fields = ["name", "email", "title"]
     ordering_fields = ["name"]
     ordering = None
-
-    def get_queryset(self):
-        return contacts_due(self.request.user)
+    selector = contacts_due

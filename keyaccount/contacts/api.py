@@ -63,23 +63,8 @@ class ContactViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["name", "influence", "created_at", "updated_at"]
     ordering = ["name", "id"]
     capabilities = {"create": "edit_contacts", "update": "edit_contacts", "destroy": "edit_contacts"}
-
-    def get_queryset(self):
-        return contacts_visible_to(self.request.user)
-
-    def perform_create(self, serializer: ContactSerializer) -> None:
-        data, _version = self.split_version(serializer)
-        self.written(serializer, services.contact_create(actor=self.request.user, **data))
-
-    def perform_update(self, serializer: ContactSerializer) -> None:
-        data, version = self.split_version(serializer)
-        contact = services.contact_update(
-            actor=self.request.user, contact=serializer.instance, data=data, expected_version=version
-        )
-        self.written(serializer, contact)
-
-    def perform_destroy(self, instance: Contact) -> None:
-        services.contact_delete(actor=self.request.user, contact=instance)
+    selector = contacts_visible_to
+    services = {"create": services.contact_create, "update": services.contact_update, "delete": services.contact_delete}
 
 
 class ContactRoleFilterSet(django_filters.FilterSet):
@@ -119,19 +104,10 @@ class ContactRoleViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     ordering_fields = ["created_at", "influence"]
     ordering = ["id"]
     capabilities = {"create": "edit_contacts", "update": "edit_contacts", "destroy": "edit_contacts"}
-
-    def get_queryset(self):
-        return contact_roles_visible_to(self.request.user)
-
-    def perform_create(self, serializer: ContactRoleSerializer) -> None:
-        role = services.contact_role_add(actor=self.request.user, **serializer.validated_data)
-        self.written(serializer, role)
-
-    def perform_update(self, serializer: ContactRoleSerializer) -> None:
-        role = services.contact_role_update(
-            actor=self.request.user, role=serializer.instance, data=dict(serializer.validated_data)
-        )
-        self.written(serializer, role)
-
-    def perform_destroy(self, instance: ContactAccountRole) -> None:
-        services.contact_role_remove(actor=self.request.user, role=instance)
+    selector = contact_roles_visible_to
+    services = {
+        "create": services.contact_role_add,
+        "update": services.contact_role_update,
+        "delete": services.contact_role_remove,
+    }
+    object_kwarg = "role"

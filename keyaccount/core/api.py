@@ -1,5 +1,5 @@
-"""API plumbing shared by every app: permissions, pagination, errors, scoped foreign keys and filters,
-the serializer base that never writes and the mixin of every viewset."""
+"""API plumbing shared by every app: pagination, errors, scoped foreign keys and filters, the serializer
+base that never writes and the mixin that makes every viewset a selector and its services."""
 
 from __future__ import annotations
 
@@ -184,27 +184,74 @@ def _same_value(instance: models.Model, source: str, value: Any) -> bool:
 
 
 class ServiceViewSetMixin:
-    """Mixed into every API viewset: shared filtering and service-call helpers (who may call the API at all,
-    and which role may make which write, are REST_FRAMEWORK's DEFAULT_PERMISSION_CLASSES in settings).
+    """Mixed into every API viewset: its records come from a selector, its writes go to services.
+
+    A resource declares what it is rather than how to save it (NetBox's `NetBoxModelViewSet` habit):
+
+        selector = tasks_visible_to                      # actor → the queryset the actor may see
+        services = {"create": task_create, "update": task_update, "delete": task_delete}
+        capabilities = {"create": "manage_tasks", ...}   # HasCapability: a role that may never → 403
+
+    `get_queryset` returns `selector(request.user)`; create, update/partial update and destroy call the
+    declared service with `actor=request.user`: `create(**data)`, `update(<record>=obj, data=data)` (and
+    `expected_version=` the `version` sent, when the serializer has one), `delete(<record>=obj)`, where
+    `<record>` is `object_kwarg` (default: the model's name). A create or update answers with the record
+    as the selector reads it now. Where the serializer's data is not the service's keywords as they are,
+    `create_kwargs`/`update_kwargs` say how; `call_service` is the one place every write passes through.
+    Who may call the API at all is REST_FRAMEWORK's DEFAULT_PERMISSION_CLASSES in settings.
 
     A mixin rather than a GenericViewSet subclass because DRF imports this module (for the default
-    permission class) while it is still loading its views. Viewsets return `selector(self.request.user)`
-    from `get_queryset` and call services with `actor=self.request.user` from `perform_create`,
-    `perform_update` and `perform_destroy`.
+    pagination class) while it is still loading its views.
     """
 
     filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     capabilities: dict[str, str] = {}
+    selector: Callable[[Any], QuerySet[Any]] | None = None
+    services: dict[str, Callable[..., Any]] = {}
+    object_kwarg: str | None = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        selector = type(self).selector  # through the class: a plain function, not bound to the view
+        if selector is None:
+            return super().get_queryset()  # type: ignore[misc]
+        return selector(self.request.user)  # type: ignore[attr-defined]
+
+    def call_service(self, verb: str, **kwargs: Any) -> Any:
+        """Call the resource's `services[verb]` as the signed-in user."""
+        return self.services[verb](actor=self.request.user, **kwargs)  # type: ignore[attr-defined]
+
+    def create_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The create service's keywords from the validated data (without `version`)."""
+        return data
+
+    def update_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The update service's keywords besides the record and the version."""
+        return {"data": data}
+
+    def record_kwargs(self, instance: models.Model) -> dict[str, Any]:
+        return {self.object_kwarg or instance._meta.model_name: instance}
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data, _version = self.split_version(serializer)
+        self.written(serializer, self.call_service("create", **self.create_kwargs(data)))
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data, version = self.split_version(serializer)
+        kwargs = {**self.record_kwargs(serializer.instance), **self.update_kwargs(data)}
+        if "version" in serializer.fields:  # type: ignore[attr-defined]
+            kwargs["expected_version"] = version
+        self.written(serializer, self.call_service("update", **kwargs))
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        self.call_service("delete", **self.record_kwargs(instance))
 
     def written(self, serializer: serializers.BaseSerializer, instance: models.Model) -> None:
         """Answer with the record as the selector reads it now (fresh version, related names)."""
-        serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance  # type: ignore[attr-defined]
+        serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance
 
     def fresh_response(self, instance: models.Model, serializer_class: type[serializers.BaseSerializer]) -> Any:
         """An action's answer: the record as the selector reads it now, rendered by `serializer_class`."""
-        from rest_framework.response import Response
-
-        fresh = self.get_queryset().get(pk=instance.pk)  # type: ignore[attr-defined]
+        fresh = self.get_queryset().get(pk=instance.pk)
         return Response(serializer_class(fresh, context=self.get_serializer_context()).data)  # type: ignore[attr-defined]
 
     @staticmethod

@@ -127,9 +127,7 @@ class HealthScoreViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = HealthScoreFilterSet
     search_fields = ["account__name"]
     ordering_fields = ["score", "account__name", "on"]
-
-    def get_queryset(self):
-        return selectors.scores_for(self.request.user)
+    selector = selectors.scores_for
 
 
 # --- assessments ---------------------------------------------------------------------------------------
@@ -176,12 +174,8 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilterSet
     ordering_fields = ["created_at", "expires_on", "value"]
     capabilities = {"create": "assess_health"}
-
-    def get_queryset(self):
-        return selectors.assessments_visible_to(self.request.user)
-
-    def perform_create(self, serializer: AssessmentSerializer) -> None:
-        self.written(serializer, services.record_assessment(actor=self.request.user, **serializer.validated_data))
+    selector = selectors.assessments_visible_to
+    services = {"create": services.record_assessment}
 
 
 # --- the model -----------------------------------------------------------------------------------------

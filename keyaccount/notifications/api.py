@@ -72,9 +72,7 @@ class NotificationViewSet(
     search_fields = ["title", "body", "subject_title"]
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return notifications_visible_to(self.request.user)
+    selector = notifications_visible_to
 
     @extend_schema(request=None, responses={200: NotificationSerializer}, summary="Mark a notification read")
     @action(detail=True, methods=["post"], url_path="read")

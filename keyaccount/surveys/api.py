@@ -109,13 +109,12 @@ class SurveyViewSet(
     ordering_fields = ["sent_at", "answered_at", "score"]
     ordering = ["-sent_at", "-id"]
     capabilities = {"create": SURVEY_CAPABILITY}
-
-    def get_queryset(self):
-        return surveys_visible_to(self.request.user)
+    selector = surveys_visible_to
 
     def get_serializer_class(self):
         return SendSurveysSerializer if self.action == "create" else SurveySerializer
 
+    # One request sends several surveys and answers with the list of them, not one record.
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -164,9 +164,7 @@ class UserViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "email"]
     ordering_fields = ["name", "email"]
     ordering = ["name", "email"]
-
-    def get_queryset(self):
-        return users_visible_to(self.request.user)
+    selector = users_visible_to
 
 
 # --- invitations ------------------------------------------------------------------------------------
@@ -216,18 +214,10 @@ class InvitationViewSet(
     ordering_fields = ["created_at", "email"]
     ordering = ["-created_at", "-id"]
     capabilities = {"list": "invite", "retrieve": "invite", "create": "invite", "destroy": "invite"}
+    selector = invitations_visible_to
+    services = {"create": services.invitation_create, "delete": services.invitation_revoke}
 
-    def get_queryset(self):
-        return invitations_visible_to(self.request.user)
-
-    def perform_create(self, serializer: InvitationSerializer) -> None:
+    def create_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        # The email's link is built on the host this request came to.
         request = self.request
-        invitation = services.invitation_create(
-            actor=request.user,
-            accept_url=lambda inv: request.build_absolute_uri(f"/invitations/{inv.token}/"),
-            **serializer.validated_data,
-        )
-        self.written(serializer, invitation)
-
-    def perform_destroy(self, instance: Invitation) -> None:
-        services.invitation_revoke(actor=self.request.user, invitation=instance)
+        return {"accept_url": lambda inv: request.build_absolute_uri(f"/invitations/{inv.token}/"), **data}

@@ -6,7 +6,7 @@ from typing import Any
 
 
 def register(router: Any) -> None:
-    from keyaccount.billing.api import contracts, invoices, payments, receivables
+    from keyaccount.billing.api import contracts, invoices, payments, receivables, renewals
 
-    for area in (contracts, invoices, payments, receivables):
+    for area in (contracts, renewals, invoices, payments, receivables):
         area.register(router)

@@ -130,22 +130,16 @@ class PaymentViewSet(
     ordering_fields = ["date", "amount", "created_at"]
     ordering = ["-date", "-id"]
     capabilities = {"create": "manage_money", "destroy": "manage_money", "allocate": "manage_money"}
-
-    def get_queryset(self):
-        return selectors.payments_with_allocations(self.request.user)
+    selector = selectors.payments_with_allocations
+    services = {"create": services.payment_record, "delete": services.payment_delete}
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return idempotent(
             request, "payments.create", lambda: super(PaymentViewSet, self).create(request, *args, **kwargs)
         )
 
-    def perform_create(self, serializer: PaymentSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data["allocations"] = _plain_allocations(data.pop("allocations", []))
-        self.written(serializer, services.payment_record(actor=self.request.user, **data))
-
-    def perform_destroy(self, instance: Payment) -> None:
-        services.payment_delete(actor=self.request.user, payment=instance)
+    def create_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "allocations": _plain_allocations(data.get("allocations", []))}
 
     @extend_schema(
         request=AllocateInputSerializer,

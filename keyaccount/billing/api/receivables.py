@@ -222,9 +222,7 @@ class ReceivableViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     filterset_class = ReceivableFilterSet
     filter_backends = [FilterBackend]
     lookup_value_regex = r"[0-9]+-[A-Z]{3}"
-
-    def get_queryset(self):
-        return selectors.invoices_visible_to(self.request.user)
+    selector = selectors.invoices_visible_to
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # `?format=csv` chooses the export file, not a DRF renderer.
@@ -386,9 +384,8 @@ class ActViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         "send": "manage_money",
         "sign": "manage_money",
     }
-
-    def get_queryset(self):
-        return selectors.acts_visible_to(self.request.user)
+    selector = selectors.acts_visible_to
+    services = {"create": services.act_create, "update": services.act_update, "delete": services.act_delete}
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -396,18 +393,6 @@ class ActViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         if membership is not None and can(self.request.user, "see_money"):
             context["act_chase_days"] = selectors.settings_read(membership.organization_id).act_chase_days
         return context
-
-    def perform_create(self, serializer: ActSerializer) -> None:
-        data, _version = self.split_version(serializer)
-        self.written(serializer, services.act_create(actor=self.request.user, **data))
-
-    def perform_update(self, serializer: ActSerializer) -> None:
-        data, version = self.split_version(serializer)
-        act = services.act_update(actor=self.request.user, act=serializer.instance, data=data, expected_version=version)
-        self.written(serializer, act)
-
-    def perform_destroy(self, instance: Act) -> None:
-        services.act_delete(actor=self.request.user, act=instance)
 
     @extend_schema(request=ActSendSerializer, responses=ActSerializer, summary="Mark an act as sent to the client")
     @action(detail=True, methods=["post"])
