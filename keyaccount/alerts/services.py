@@ -1,10 +1,11 @@
 """Changes to alerts and playbooks.
 
 `alerts_raise` runs inside the transaction that stores an account's new health (the `health_recomputed`
-receiver): it evaluates the rules (`alerts/rules.py`), opens one alert per rule and key that is not open
-yet (a conditional unique constraint decides between two recomputes at once), sets the playbook's tasks
-and tells the account manager, and the heads when the account is red. People close alerts with an
-outcome; admins and heads edit playbooks. Every write is checked, validated and audited.
+receiver), in the task worker's recompute job, never in a user's request: it evaluates the rules
+(`alerts/rules.py`), opens one alert per rule and key that is not open yet (a conditional unique
+constraint decides between two recomputes at once), sets the playbook's tasks and tells the account
+manager, and the heads when the account is red. People close alerts with an outcome; admins and heads
+edit playbooks. Every write is checked, validated and audited.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import claim_version, full_clean
+from keyaccount.health import services as health_services
 from keyaccount.health.base import Band
 from keyaccount.tenancy.models import Membership, Role
 from keyaccount.tenancy.permissions import can, membership_of
@@ -457,16 +459,27 @@ def _raise(
         return []
     playbook_ensure_defaults(account.organization_id)
     raised = []
-    for trigger in triggers:
-        alert = _claim(account, trigger, previous, current, as_of)
-        if alert is None:
-            continue
-        audit_create(actor=None, instance=alert, fields=ALERT_AUDIT_FIELDS, account_id=account.pk)
-        with translation.override(_language_of(account)):
-            _set_tasks(alert, account, as_of, describe(alert.rule, alert.key, alert.facts))
-        _tell(alert, account)
-        raised.append(alert)
+    # The playbook's tasks do not mark the account's health out of date again: this runs inside its
+    # recompute (or the demo's loading); the next change or the morning job counts them.
+    with health_services.paused():
+        for trigger in triggers:
+            alert = _raise_one(account, trigger, previous, current, as_of)
+            if alert is not None:
+                raised.append(alert)
     return raised
+
+
+def _raise_one(
+    account: Account, trigger: rules.Trigger, previous: Scored | None, current: Scored, as_of: datetime.date
+) -> Alert | None:
+    alert = _claim(account, trigger, previous, current, as_of)
+    if alert is None:
+        return None
+    audit_create(actor=None, instance=alert, fields=ALERT_AUDIT_FIELDS, account_id=account.pk)
+    with translation.override(_language_of(account)):
+        _set_tasks(alert, account, as_of, describe(alert.rule, alert.key, alert.facts))
+    _tell(alert, account)
+    return alert
 
 
 def _language_of(account: Account) -> str:
@@ -477,7 +490,8 @@ def _language_of(account: Account) -> str:
 def on_health_recomputed(
     sender: Any, *, account: Account, previous: Scored | None, current: Scored, as_of: Any, **kwargs: Any
 ) -> None:
-    """The receiver of `health_recomputed` (connected in AlertsConfig.ready)."""
+    """The receiver of `health_recomputed` (connected in AlertsConfig.ready); sent by the recompute, which
+    runs in the task worker (health's `recompute_marked_health` and daily jobs)."""
     alerts_raise(account=account, previous=previous, current=current, as_of=as_of, thresholds=kwargs.get("thresholds"))
 
 

@@ -124,3 +124,52 @@ class HealthSnapshot(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.on}: {self.score}"
+
+
+class HealthRecompute(models.Model):
+    """An account whose health is out of date since a change to what it reads — or a whole organization
+    (`account` empty) after its model changed — with one recompute job waiting for it. Written in the
+    transaction of the change, so a rolled-back change leaves none; the job deletes it in the transaction
+    that stores the new score. At most one per account (and one per organization), so a burst of changes
+    waits for one job.
+
+    Not a tenant record but a queue entry: its keys have no database constraint, so that deleting an
+    account or an organization (whose cascade marks it) never trips over a mark written on the way; the
+    job drops a mark whose account is gone."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    requested_at = models.DateTimeField(_("last change at"))
+    enqueued_at = models.DateTimeField(_("job enqueued at"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=models.Q(account__isnull=False), name="health_recompute_one_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(account__isnull=True),
+                name="health_recompute_one_per_organization",
+            ),
+        ]
+        verbose_name = _("pending health recompute")
+        verbose_name_plural = _("pending health recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.account_id or '*'} since {self.requested_at}"

@@ -1,8 +1,9 @@
-"""Recompute an account's health when something it reads changes (docs/metrics.md, "Account health").
+"""Which accounts a change touches, for their health (docs/metrics.md, "Account health").
 
-The receivers only note the account (`services.schedule`); the recompute itself runs once per
-transaction after it commits. Connected in HealthConfig.ready(): health listens to the other apps, so
-none of them needs to know health exists.
+The receivers only detect: they mark each account touched (`services.schedule`) in the transaction of the
+change, which enqueues one recompute job per account; the recompute, its alerts and notifications run in
+the task worker. Connected in HealthConfig.ready(): health listens to the other apps, so none of them
+needs to know health exists.
 """
 
 from __future__ import annotations

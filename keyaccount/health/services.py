@@ -2,41 +2,52 @@
 computation that stores each account's score and its daily snapshot.
 
 When health is recomputed (docs/metrics.md, "Account health"):
-- right after a change to what it reads — interactions, contacts, tasks, requests, invoices, payment
-  allocations, contracts, renewals, surveys, assessments, the model — once per transaction, when it
-  commits, for the accounts touched (`schedule`, connected in HealthConfig.ready());
+- after a change to what it reads — interactions, contacts, tasks, requests, invoices, payment
+  allocations, contracts, renewals, surveys, assessments, the model: the change marks the account
+  (`schedule`, from the receivers connected in HealthConfig.ready()) in its own transaction, and one job
+  per marked account recomputes it in the task worker, seconds later, with its alerts and their
+  notifications (`recompute_marked`);
 - every morning by the scheduler (`daily_health`), for every organization: that also writes the day's
   snapshot of every account, so history has one row per account and day;
 - by `backfill` (demo data, or an admin after installing) for past days.
 
-The recompute after a change runs in the same process, after the commit, so the page the user comes
-back to already shows the new score; a failure there is logged and never undoes the user's change (the
-daily job computes again). Accounts in these statuses are scored: onboarding, active, at risk and paused.
+The request that made the change does not wait for the recompute: the account's page shows the last
+computed score until the worker has run. A failing job is retried a few minutes later, and never undoes
+the user's change. Accounts in these statuses are scored: onboarding, active, at risk and paused.
 A churned account keeps the last score it had and gets no new snapshots.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 import logging
-import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, AccountStatus
+from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_record
 from keyaccount.core.clock import organization_today
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import claim_version, full_clean
+from keyaccount.core.tasks import enqueue_with_change
 from keyaccount.health import measures as health_measures
 from keyaccount.health import scoring
 from keyaccount.health.base import Scored
-from keyaccount.health.models import HealthMeasure, HealthModel, HealthScore, HealthSnapshot, ManualAssessment
+from keyaccount.health.models import (
+    HealthMeasure,
+    HealthModel,
+    HealthRecompute,
+    HealthScore,
+    HealthSnapshot,
+    ManualAssessment,
+)
 from keyaccount.health.signals import health_recomputed
 from keyaccount.tenancy.permissions import require, require_on_account
 
@@ -106,7 +117,7 @@ def update_model(
     """Change the organization's thresholds and its measures' weights, switches, settings and alert
     levels (admins and heads). Measures not listed keep their settings. Every error names its field —
     `red_below`, `green_from`, or `measures.<key>.<field>` — and nothing is changed. Scores are
-    recomputed after the commit."""
+    recomputed by one job in the worker after the commit."""
     membership = require(actor, "manage_health_model")
     org_id = membership.organization_id
     # Locked before the measures are read: two changes at once are checked one after the other, so
@@ -401,66 +412,133 @@ def recompute_all(as_of: datetime.date | None = None) -> dict[str, int]:
     return done
 
 
-# --- recompute on change ----------------------------------------------------------------------------
+# --- recompute on change ---------------------------------------------------------------------------
+#
+# A change marks the account (`schedule`) in its own transaction: a `HealthRecompute` row, and one job
+# when the row is new. The job (`recompute_marked`, in the worker) locks the mark, recomputes, and deletes
+# the mark in the transaction that stores the score; a change that marks the account meanwhile waits for
+# that commit and then writes a new mark and a new job, so no change is left uncounted and none is counted
+# by two jobs at once.
 
+RETRY_AFTER = datetime.timedelta(minutes=5)
+MAX_RETRIES = 3  # then the morning job tries again
+STALE_AFTER = datetime.timedelta(minutes=30)
 
-class _State(threading.local):
-    def __init__(self) -> None:
-        self.paused = 0
-        self.pending: dict[int, set[int] | None] = {}
-
-
-_state = _State()
+_paused: contextvars.ContextVar[int] = contextvars.ContextVar("health_paused", default=0)
 
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """Changes made inside do not trigger a recompute (bulk loading, e.g. seed_demo); recompute or
-    backfill the organization afterwards."""
-    _state.paused += 1
+    """Changes made inside do not mark health out of date (bulk loading, e.g. seed_demo, and what a
+    recompute writes itself); recompute or backfill the organization afterwards."""
+    token = _paused.set(_paused.get() + 1)
     try:
         yield
     finally:
-        _state.paused -= 1
-
-
-def _flush() -> None:
-    pending, _state.pending = _state.pending, {}
-    for organization_id, account_ids in pending.items():
-        try:
-            recompute(organization_id, account_ids)
-        except Exception:
-            logger.exception("health: recompute of organization %s failed", organization_id)
-
-
-def _register(*, first: bool) -> None:
-    """Ask for one `_flush` on commit: on the first pending account, or when the transaction that had
-    asked was rolled back (its callback is gone)."""
-    registered = any(func is _flush for _ids, func, _robust in connections[DEFAULT_DB_ALIAS].run_on_commit)
-    if first or not registered:
-        transaction.on_commit(_flush)
-
-
-def schedule(organization_id: int, account_id: int | None) -> None:
-    """Recompute this account's health once the current transaction commits (at once outside one).
-    Several changes in one transaction recompute each account once."""
-    if _state.paused or account_id is None:
-        return
-    first = not _state.pending
-    ids = _state.pending.setdefault(organization_id, set())
-    if ids is not None:
-        ids.add(account_id)
-    _register(first=first)
-
-
-def schedule_organization(organization_id: int) -> None:
-    """Recompute every account of the organization after the commit (the model changed)."""
-    if _state.paused:
-        return
-    first = not _state.pending
-    _state.pending[organization_id] = None
-    _register(first=first)
+        _paused.reset(token)
 
 
 def is_paused() -> bool:
-    return bool(_state.paused)
+    return bool(_paused.get())
+
+
+def _marks(organization_id: int, account_id: int | None) -> Any:
+    return HealthRecompute.objects.filter(organization_id=organization_id, account_id=account_id)
+
+
+def _mark(organization_id: int, account_id: int | None) -> None:
+    from keyaccount.health.tasks import recompute_marked_health
+
+    marks = _marks(organization_id, account_id)
+    now = clock.now()
+    for _attempt in range(3):
+        # A mark exists: its job has not finished yet. Updating it holds its row until this transaction
+        # commits, so a worker about to claim it waits and then sees this change.
+        if marks.update(requested_at=now):
+            return
+        try:
+            with transaction.atomic():
+                HealthRecompute.objects.create(
+                    organization_id=organization_id, account_id=account_id, requested_at=now, enqueued_at=now
+                )
+        except IntegrityError:
+            continue  # another change marked it at this moment: hold that mark instead
+        enqueue_with_change(recompute_marked_health, organization_id, account_id)
+        return
+    raise RuntimeError(f"health: could not mark account {account_id} of organization {organization_id}")
+
+
+def schedule(organization_id: int, account_id: int | None) -> None:
+    """Mark this account's health out of date, in the current transaction: one job recomputes it in the
+    worker after the commit, however many changes mark it before that job runs."""
+    if is_paused() or account_id is None:
+        return
+    _mark(organization_id, account_id)
+
+
+def schedule_organization(organization_id: int) -> None:
+    """Mark every account of the organization out of date (its model changed): one job for all of them."""
+    if is_paused():
+        return
+    _mark(organization_id, None)
+
+
+def recompute_marked(organization_id: int, account_id: int | None) -> int:
+    """The job of a mark: recompute the account (or the whole organization), its alerts and their
+    notifications, and delete the mark, all in one transaction; the number of accounts scored.
+
+    The mark is locked first, so a second run of the same job (a retry, another worker) waits, then finds
+    no mark and does nothing: the score is written and the alerts raised once."""
+    with transaction.atomic():
+        mark = _marks(organization_id, account_id).select_for_update().first()
+        if mark is None:
+            return 0  # done already
+        from keyaccount.tenancy.models import Organization
+
+        organization = Organization.objects.filter(pk=organization_id).first()
+        scored = (
+            recompute(organization, None if account_id is None else [account_id]) if organization is not None else []
+        )
+        mark.delete()
+    return len(scored)
+
+
+def retry_marked(organization_id: int, account_id: int | None) -> bool:
+    """After a failed job: try the mark again a few minutes later, at most MAX_RETRIES times; then it waits
+    for the morning job (`requeue_stale_marks`). True when a retry was enqueued."""
+    from keyaccount.health.tasks import recompute_marked_health
+
+    with transaction.atomic():
+        mark = _marks(organization_id, account_id).select_for_update().first()
+        if mark is None:
+            return False
+        mark.attempts += 1
+        now = clock.now()
+        if mark.attempts > MAX_RETRIES:
+            mark.save(update_fields=["attempts"])
+            logger.error("health: recompute of %s/%s failed %s times", organization_id, account_id, mark.attempts)
+            return False
+        mark.enqueued_at = now
+        mark.save(update_fields=["attempts", "enqueued_at"])
+        retry = recompute_marked_health.using(run_after=now + RETRY_AFTER * mark.attempts)
+        enqueue_with_change(retry, organization_id, account_id)
+    return True
+
+
+def requeue_stale_marks() -> int:
+    """A new job for every mark whose job was enqueued long ago and has not deleted it (it failed every
+    attempt, or its worker died); run by the morning job. A mark whose job is merely late gets a second
+    one, which finds the mark gone and does nothing. Returns the number of jobs enqueued."""
+    from keyaccount.health.tasks import recompute_marked_health
+
+    now = clock.now()
+    with transaction.atomic():
+        stale = list(
+            HealthRecompute.objects.select_for_update(skip_locked=True)
+            .filter(enqueued_at__lt=now - STALE_AFTER)
+            .values_list("pk", "organization_id", "account_id")
+        )
+        HealthRecompute.objects.filter(pk__in=[pk for pk, _org, _acc in stale]).update(enqueued_at=now, attempts=0)
+        for _pk, organization_id, account_id in stale:
+            enqueue_with_change(recompute_marked_health, organization_id, account_id)
+    return len(stale)

@@ -52,7 +52,7 @@ def model_settings(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
             if not status:
-                messages.success(request, _("The health model was saved; scores are being recomputed."))
+                messages.success(request, _("The health model was saved; the scores update in the background."))
                 return redirect("health:settings")
     else:
         form = HealthModelForm(
@@ -99,7 +99,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
                 form, services.record_assessment, actor=actor, account=account, **form.cleaned_data
             )
             if not status:
-                messages.success(request, _("Your assessment was recorded; the score is recomputed."))
+                messages.success(request, _("Your assessment was recorded; the score updates in a few seconds."))
                 return redirect("health:account", pk=account.pk)
     elif may_assess:
         form = AssessmentForm(initial={"expires_on": today + datetime.timedelta(days=30)})

@@ -6,7 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from keyaccount.accounts.models import AccountStatus
 from keyaccount.comms.models import Interaction
@@ -15,8 +18,16 @@ from keyaccount.core.tests.factories import AccountFactory
 from keyaccount.health import services
 from keyaccount.health.base import Band, MeasureKey, MeasureValue
 from keyaccount.health.measures import DEFAULTS
-from keyaccount.health.models import HealthMeasure, HealthModel, HealthScore, HealthSnapshot, ManualAssessment
+from keyaccount.health.models import (
+    HealthMeasure,
+    HealthModel,
+    HealthRecompute,
+    HealthScore,
+    HealthSnapshot,
+    ManualAssessment,
+)
 from keyaccount.health.signals import health_recomputed
+from keyaccount.health.tests.queue import health_jobs, run_queued_jobs
 
 from .conftest import TODAY
 
@@ -262,50 +273,127 @@ def test_recompute_asks_the_measures_once_for_all_accounts(org, acme, globex, fi
 # --- recompute on change ---------------------------------------------------------------------------------
 
 
-def test_a_change_recomputes_its_account_once_when_the_transaction_commits(
-    org, alice, acme, fixed_values, django_capture_on_commit_callbacks, today
-):
+def test_a_change_marks_its_account_once_and_the_worker_recomputes_it(org, alice, acme, fixed_values, today):
     fixed_values.set(acme, satisfaction=90)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.record_assessment(
-            actor=alice, account=acme, value=80, comment="Good", expires_on=TODAY + datetime.timedelta(days=9)
-        )
-        Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
-        assert not HealthScore.objects.exists()  # nothing before the commit
+    services.record_assessment(
+        actor=alice, account=acme, value=80, comment="Good", expires_on=TODAY + datetime.timedelta(days=9)
+    )
+    Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
 
-    assert len(callbacks) == 1
+    assert not HealthScore.objects.exists()  # nothing computed in the request
+    assert fixed_values.calls == []
+    (job,) = health_jobs()
+    assert job.args_kwargs["args"] == [org.pk, acme.pk]
+    assert HealthRecompute.objects.get().account_id == acme.pk
+
+    run_queued_jobs()
+
     assert fixed_values.calls == [([acme.pk], TODAY)]
     assert HealthScore.objects.get(account=acme).score == 90
+    assert not HealthRecompute.objects.exists()
 
 
-def test_a_model_change_recomputes_the_whole_organization(
-    org, carol, acme, globex, fixed_values, django_capture_on_commit_callbacks, today
+def test_changes_before_the_job_runs_wait_for_that_one_job_and_a_later_change_gets_another(
+    org, acme, globex, fixed_values, today
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.update_model(actor=carol, red_below=20, green_from=90, measures=[])
+    for _ in range(3):
+        Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
+    Interaction.objects.create(organization=org, account=globex, kind="call", occurred_at="2026-03-30T10:00:00Z")
+    assert sorted(job.args_kwargs["args"][1] for job in health_jobs()) == sorted([acme.pk, globex.pk])
+
+    run_queued_jobs()
+    assert sorted(fixed_values.calls) == sorted([([acme.pk], TODAY), ([globex.pk], TODAY)])
+
+    Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T11:00:00Z")
+    assert [job.status for job in health_jobs()] == ["SUCCESSFUL", "SUCCESSFUL", "READY"]
+    run_queued_jobs()
+    assert fixed_values.calls[-1] == ([acme.pk], TODAY)
+
+
+def test_a_job_run_twice_recomputes_once(org, acme, fixed_values, today):
+    from keyaccount.health.tasks import recompute_marked_health
+
+    fixed_values.set(acme, satisfaction=90)
+    Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
+
+    assert recompute_marked_health.call(org.pk, acme.pk) == 1
+    assert recompute_marked_health.call(org.pk, acme.pk) == 0  # a retry or a second worker finds it done
+
+    assert fixed_values.calls == [([acme.pk], TODAY)]
+    assert HealthSnapshot.objects.get(account=acme).score == 90
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_no_mark_and_no_job(org, acme):
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
+        assert health_jobs()
+        raise Abort
+
+    assert not HealthRecompute.objects.exists()
+    assert health_jobs() == []
+
+
+def test_a_model_change_recomputes_the_whole_organization_in_one_job(org, carol, acme, globex, fixed_values, today):
+    services.update_model(actor=carol, red_below=20, green_from=90, measures=[])
+    (job,) = health_jobs()
+    assert job.args_kwargs["args"] == [org.pk, None]
+
+    run_queued_jobs()
 
     assert fixed_values.calls == [(sorted([acme.pk, globex.pk]), TODAY)]
 
 
-def test_changes_inside_paused_recompute_nothing(org, acme, fixed_values, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, services.paused():
+def test_changes_inside_paused_mark_nothing(org, acme, fixed_values):
+    with services.paused():
         Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
 
-    assert callbacks == []
-    assert fixed_values.calls == []
+    assert not HealthRecompute.objects.exists()
+    assert health_jobs() == []
 
 
-def test_a_failing_recompute_after_a_change_is_logged_not_raised(
-    org, acme, monkeypatch, django_capture_on_commit_callbacks, caplog
-):
+def test_a_failing_job_keeps_the_change_and_is_retried_later(org, acme, monkeypatch, caplog):
+    from keyaccount.health.tasks import recompute_marked_health
+
     def broken(*args):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("keyaccount.health.measures.measure_values", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
+    interaction = Interaction.objects.create(
+        organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z"
+    )
 
-    assert "recompute of organization" in caplog.text
+    with pytest.raises(RuntimeError, match="boom"):
+        recompute_marked_health.call(org.pk, acme.pk)
+
+    assert Interaction.objects.filter(pk=interaction.pk).exists()
+    mark = HealthRecompute.objects.get()
+    assert mark.attempts == 1
+    retry = health_jobs()[-1]
+    assert retry.run_after > timezone.now() + datetime.timedelta(minutes=4)
+    for _ in range(services.MAX_RETRIES):
+        with pytest.raises(RuntimeError):
+            recompute_marked_health.call(org.pk, acme.pk)
+    assert len(health_jobs()) == 1 + services.MAX_RETRIES  # none after the last retry
+    assert "failed 4 times" in caplog.text
+
+    # The morning job gives the mark a new job once it has waited long enough.
+    with time_machine.travel(timezone.now() + services.STALE_AFTER + datetime.timedelta(minutes=1)):
+        assert services.requeue_stale_marks() == 1
+    assert HealthRecompute.objects.get().attempts == 0
+
+
+def test_the_job_of_a_deleted_account_drops_its_mark(org, acme, fixed_values, today):
+    Interaction.objects.create(organization=org, account=acme, kind="call", occurred_at="2026-03-30T10:00:00Z")
+    acme.delete()
+
+    run_queued_jobs()
+
+    assert not HealthRecompute.objects.exists()
+    assert fixed_values.calls == []
 
 
 # --- backfill and the daily job ----------------------------------------------------------------------
@@ -443,9 +531,7 @@ def test_it_refuses_an_assessment_expiring_today_in_the_organizations_time_zone(
     assert not ManualAssessment.objects.exists()
 
 
-def test_a_contact_leaving_recomputes_the_accounts_it_has_a_role_on(
-    org, acme, globex, fixed_values, django_capture_on_commit_callbacks, today
-):
+def test_a_contact_leaving_recomputes_the_accounts_it_has_a_role_on(org, acme, globex, fixed_values, today):
     from keyaccount.contacts.models import ContactAccountRole, DecisionRole
     from keyaccount.core.tests.factories import ContactFactory
 
@@ -455,8 +541,8 @@ def test_a_contact_leaving_recomputes_the_accounts_it_has_a_role_on(
             organization=org, contact=champion, account=globex, decision_role=DecisionRole.CHAMPION
         )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        champion.left_on = TODAY
-        champion.save()
+    champion.left_on = TODAY
+    champion.save()
+    run_queued_jobs()
 
-    assert fixed_values.calls == [(sorted([acme.pk, globex.pk]), TODAY)]
+    assert sorted(fixed_values.calls) == sorted([([acme.pk], TODAY), ([globex.pk], TODAY)])
