@@ -14,7 +14,7 @@ DEV := DEBUG=1
 help:
 	@echo "make run      start the demo on http://127.0.0.1:$(PORT)/ (PORT=... to change) with a task worker and the scheduler"
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint     ruff check, ruff format --check and the import layers (lint-imports)"
+	@echo "make lint     ruff check, ruff format --check, the import layers (lint-imports) and the types (mypy)"
 	@echo "make checks   missing migrations, check --deploy, OpenAPI schema drift"
 	@echo "make schema   regenerate docs/openapi.yaml"
 	@echo "make bench    time seed_demo for 50 and 200 accounts; portfolio query counts"
@@ -59,6 +59,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	DEBUG=1 $(VENV)/bin/mypy keyaccount
 
 # Production-like settings for check --deploy: a fresh random key each run, a real host name, HSTS preload on.
 checks: install | var

@@ -139,7 +139,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "keyaccount.sqlite3",
+            "NAME": VAR_DIR / "keyaccount.sqlite3",  # type: ignore[typeddict-item]  # Django takes a Path; the stubs say str
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

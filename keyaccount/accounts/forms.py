@@ -5,7 +5,7 @@ Every choice of a related object is limited to what the signed-in person may see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from keyaccount.accounts.models import (
 from keyaccount.accounts.selectors import accounts_visible_to, tags_of
 from keyaccount.accounts.services import ACCOUNT_FIELDS, HANDOVER_FIELDS
 from keyaccount.core import clock
+from keyaccount.core.web import choice, model_choice
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import role_of
 from keyaccount.tenancy.selectors import owner_candidates, team_candidates
@@ -86,9 +87,9 @@ class AccountForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
             self.fields["version"].initial = self.instance.version
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].empty_label = _("None")
-        self.fields["tags"].queryset = tags_of(actor)
+        model_choice(self, "parent").queryset = parents
+        model_choice(self, "parent").empty_label = _("None")
+        model_choice(self, "tags").queryset = tags_of(actor)
         self.fields["tags"].required = False
 
     def service_data(self) -> dict[str, Any]:
@@ -115,7 +116,7 @@ class AccountCreateForm(AccountForm):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
         del self.fields["version"]
-        self.fields["status"].choices = [
+        choice(self, "status").choices = [
             (AccountStatus.ONBOARDING.value, AccountStatus.ONBOARDING.label),
             (AccountStatus.ACTIVE.value, AccountStatus.ACTIVE.label),
         ]
@@ -123,7 +124,7 @@ class AccountCreateForm(AccountForm):
             # An account manager's new account is their own; the service sets them as owner.
             del self.fields["owner"]
         else:
-            self.fields["owner"].queryset = owner_candidates(actor)
+            model_choice(self, "owner").queryset = owner_candidates(actor)
             self.fields["owner"].help_text = _("The account manager who will own the relationship.")
 
     def service_data(self) -> dict[str, Any]:
@@ -145,19 +146,21 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = STATUS_TRANSITIONS.get(account.status, set())
-        self.fields["to_status"].choices = [(s.value, s.label) for s in AccountStatus if s in allowed]
+        choice(self, "to_status").choices = [(s.value, s.label) for s in AccountStatus if s in allowed]
         self.fields["version"].initial = account.version
 
 
 class OwnerForm(forms.Form):
     """Hand the account to another account manager (heads and admins)."""
 
-    owner = forms.ModelChoiceField(label=_("Account manager"), queryset=None, required=False)
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Account manager"), queryset=None, required=False
+    )
     version = version_field()
 
     def __init__(self, *args: Any, actor: User, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_candidates(actor)
+        model_choice(self, "owner").queryset = owner_candidates(actor)
         self.fields["owner"].initial = account.owner_id
         self.fields["version"].initial = account.version
 
@@ -165,12 +168,12 @@ class OwnerForm(forms.Form):
 class TeamMemberForm(forms.Form):
     """Put a colleague on the account team."""
 
-    user = forms.ModelChoiceField(label=_("Colleague"), queryset=None)
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Colleague"), queryset=None)
     role = forms.ChoiceField(label=_("Role on the account"), choices=TeamRole.choices)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = team_candidates(actor)
+        model_choice(self, "user").queryset = team_candidates(actor)
 
 
 class HandoverForm(forms.ModelForm):
@@ -191,8 +194,12 @@ class HandoverForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sold_by"].queryset = team_candidates(actor)
-        self.fields["handed_over_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        model_choice(self, "sold_by").queryset = team_candidates(actor)
+        cast("forms.DateTimeField", self.fields["handed_over_at"]).input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+        ]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:

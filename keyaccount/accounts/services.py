@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -293,32 +295,40 @@ def account_assign_owner(
     return account
 
 
+@dataclass(frozen=True)
+class DeletionGuard:
+    """How an app above this one, which keeps records of an account, takes part in deleting it: `refusal`
+    says why the account must stay (None when it may go); `clear` deletes what goes with it (drafts)."""
+
+    refusal: Callable[[Account], str | None]
+    clear: Callable[[Account], None]
+
+
+_deletion_guards: dict[str, DeletionGuard] = {}
+
+
+def register_deletion_guard(name: str, guard: DeletionGuard) -> None:
+    """Called from an app's `AppConfig.ready()` (billing: money kept for accounting)."""
+    _deletion_guards[name] = guard
+
+
 @transaction.atomic
 def account_delete(*, actor: User, account: Account) -> None:
     """Delete an account with its contacts and records (heads and admins only); the audit event stays.
 
-    An account with signed contracts, issued invoices, acts or payments is refused: those are kept
-    for accounting, and the account is marked churned instead. Drafts go with the account.
+    An app that keeps records for good refuses it through its deletion guard (billing: signed contracts,
+    issued invoices, acts or payments are kept for accounting, and the account is marked churned instead);
+    the drafts go with the account.
     """
-    from keyaccount.billing.models import Contract, ContractStatus, Invoice, InvoiceStatus
-
     membership = require(actor, "delete_account")
     if account.organization_id != membership.organization_id:
         raise PermissionDenied(_("You cannot change this account."))
-    if (
-        account.contracts.exclude(status=ContractStatus.DRAFT).exists()
-        or account.invoices.exclude(status=InvoiceStatus.DRAFT).exists()
-        or account.acts.exists()
-        or account.payments.exists()
-    ):
-        raise ValidationError(
-            _(
-                "This account has signed contracts, issued invoices, acts or payments, which are kept for "
-                "accounting. Mark the account churned instead."
-            )
-        )
-    Invoice.objects.filter(account=account).delete()
-    Contract.objects.filter(account=account).delete()
+    for guard in _deletion_guards.values():
+        refusal = guard.refusal(account)
+        if refusal:
+            raise ValidationError(refusal)
+    for guard in _deletion_guards.values():
+        guard.clear(account)
     audit_delete(actor=actor, instance=account, fields=[*ACCOUNT_FIELDS, "owner", "status"], account_id=None)
     account.delete()
 

@@ -18,3 +18,8 @@ class BillingConfig(AppConfig):
 
         # Contracts, recurring revenue, what is owed and paid; None (and no query) for roles that see no money.
         register_panel(AccountPanel("money", lambda actor, account: {"money": account_money(actor, account)}))
+
+        from keyaccount.accounts.services import DeletionGuard, register_deletion_guard
+        from keyaccount.billing.services.contracts import account_deletion_refusal, account_drafts_clear
+
+        register_deletion_guard("billing", DeletionGuard(account_deletion_refusal, account_drafts_clear))

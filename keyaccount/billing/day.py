@@ -123,7 +123,7 @@ def acts_to_chase(actor: User, today: datetime.date) -> list[Act]:
     """Acts sent at least `act_chase_days` ago and still unsigned, the longest waiting first, with `days_waiting`."""
     rows = list(selectors.acts_to_chase(actor, today)[:LIMIT])
     for act in rows:
-        act.days_waiting = (today - act.sent_on).days  # type: ignore[attr-defined,operator]
+        act.days_waiting = (today - act.sent_on).days  # type: ignore[attr-defined,operator]  # for the template; sent acts have sent_on
     return rows
 
 
@@ -143,8 +143,8 @@ def renewals_due(actor: User, today: datetime.date, horizon: int = RENEWAL_HORIZ
     )
     rows = []
     for contract in candidates:
-        end: datetime.date = contract.end_date  # type: ignore[assignment]
-        deadline: datetime.date = contract.notice_deadline  # type: ignore[assignment]
+        end: datetime.date = contract.end_date  # type: ignore[assignment]  # renewals due have both dates
+        deadline: datetime.date = contract.notice_deadline  # type: ignore[assignment]  # renewals due have both dates
         if end <= until or today <= deadline <= until:
             value = calc.value_on(contract, today)
             rows.append(RenewalDue(contract, value, end, (end - today).days, deadline, (deadline - today).days))
@@ -173,11 +173,11 @@ def overdue_by_owner(actor: User, today: datetime.date) -> tuple[list[Amount], d
 def _link(day: DayMoney) -> None:
     """Each row's page (`url`) and the sections' pages; reversing addresses runs no query."""
     for invoice in [*day.invoices_to_issue, *day.overdue_invoices]:
-        invoice.url = money_url("invoice", invoice.pk)  # type: ignore[attr-defined]
+        invoice.url = money_url("invoice", invoice.pk)  # type: ignore[attr-defined]  # the link my day shows
     for contract in [*day.contracts_to_invoice, *(r.contract for r in day.renewals_due)]:
-        contract.url = money_url("contract", contract.pk)  # type: ignore[attr-defined]
+        contract.url = money_url("contract", contract.pk)  # type: ignore[attr-defined]  # the link my day shows
     for act in day.acts_to_chase:
-        act.url = money_url("act", act.pk)  # type: ignore[attr-defined]
+        act.url = money_url("act", act.pk)  # type: ignore[attr-defined]  # the link my day shows
     day.links = {page: money_url(page) for page in ("invoices", "acts", "renewals", "receivables")}
 
 

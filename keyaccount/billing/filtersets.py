@@ -6,6 +6,8 @@ Related ids are limited to what the actor sees; in the API an id outside that sc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -16,16 +18,23 @@ from keyaccount.core.api import IdFilter
 from keyaccount.core.money import Currency
 from keyaccount.tenancy.selectors import team_candidates
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _user(request):  # type: ignore[no-untyped-def]
+    from keyaccount.accounts.models import Account
+    from keyaccount.tenancy.actors import Actor
+    from keyaccount.tenancy.models import User
+
+
+def _user(request: HttpRequest | None) -> Actor:
     return getattr(request, "user", None)
 
 
-def _accounts(request):  # type: ignore[no-untyped-def]
+def _accounts(request: HttpRequest | None) -> QuerySet[Account]:
     return accounts_visible_to(_user(request))
 
 
-def _colleagues(request):  # type: ignore[no-untyped-def]
+def _colleagues(request: HttpRequest | None) -> QuerySet[User]:
     return team_candidates(_user(request))
 
 

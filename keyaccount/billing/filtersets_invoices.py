@@ -6,6 +6,7 @@ Related ids are limited to what the actor sees; in the API an id outside that sc
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,16 +18,23 @@ from keyaccount.billing.selectors import contracts_visible_to
 from keyaccount.core import clock
 from keyaccount.core.money import Currency
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _user(request):  # type: ignore[no-untyped-def]
+    from keyaccount.accounts.models import Account
+    from keyaccount.billing.models import Contract
+    from keyaccount.tenancy.actors import Actor
+
+
+def _user(request: HttpRequest | None) -> Actor:
     return getattr(request, "user", None)
 
 
-def _accounts(request):  # type: ignore[no-untyped-def]
+def _accounts(request: HttpRequest | None) -> QuerySet[Account]:
     return accounts_visible_to(_user(request)).select_related(None).prefetch_related(None).only("pk", "name")
 
 
-def _contracts(request):  # type: ignore[no-untyped-def]
+def _contracts(request: HttpRequest | None) -> QuerySet[Contract]:
     return contracts_visible_to(_user(request)).select_related(None).only("pk", "number")
 
 

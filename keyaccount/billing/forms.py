@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.forms import DateInput, version_field
 from keyaccount.billing.models import Contract, ContractStatus, RenewalOutcome
+from keyaccount.core.web import model_choice
 from keyaccount.work.selectors import services_of
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ CONTRACT_FORM_FIELDS = [
 SIGNED_LOCKED = ["number", "billing_model", "start_date", "end_date", "value", "currency"]
 
 
-def _dates(form: forms.Form, *names: str) -> None:
+def _dates(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         if name in form.fields:
             form.fields[name].widget = DateInput()
@@ -55,7 +56,7 @@ class ContractForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = services_of(actor).filter(is_active=True)
+        model_choice(self, "services").queryset = services_of(actor).filter(is_active=True)
         _dates(self, "start_date", "end_date")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -14,6 +14,7 @@ from keyaccount.accounts.forms import DateInput, version_field
 from keyaccount.billing.models import Act
 from keyaccount.billing.selectors import contracts_visible_to
 from keyaccount.billing.services.collection import MAX_DUNNING_STEPS
+from keyaccount.core.web import model_choice
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -39,10 +40,10 @@ class ActForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = (
+        model_choice(self, "contract").queryset = (
             contracts_visible_to(actor).filter(account_id=account.pk).select_related(None).only("pk", "number")
         )
-        self.fields["contract"].empty_label = _("No contract")
+        model_choice(self, "contract").empty_label = _("No contract")
         self.fields["currency"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

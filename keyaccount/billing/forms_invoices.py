@@ -16,6 +16,7 @@ from keyaccount.billing import calc, selectors
 from keyaccount.billing.models import LIVE_STATUSES, BillingModel
 from keyaccount.core import clock
 from keyaccount.core.money import Currency
+from keyaccount.core.web import model_choice
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -37,7 +38,7 @@ class InvoiceForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the next number of the issue year."),
     )
-    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+    contract: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
     issue_date = forms.DateField(label=_("Issue date"), widget=DateInput())
     due_date = forms.DateField(
         label=_("Due date"),
@@ -57,10 +58,10 @@ class InvoiceForm(forms.Form):
         elif "initial" not in kwargs:
             kwargs["initial"] = {"issue_date": clock.today_for(actor), "currency": account.currency}
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = (
+        model_choice(self, "contract").queryset = (
             selectors.contracts_visible_to(actor).filter(account_id=account.pk).select_related(None).order_by("number")
         )
-        self.fields["contract"].empty_label = _("No contract")
+        model_choice(self, "contract").empty_label = _("No contract")
         if invoice is None:
             del self.fields["version"]
 
@@ -113,7 +114,7 @@ def line_formset(data: Any = None, *, invoice: Invoice | None = None, extra: int
         formset_class = forms.formset_factory(
             InvoiceLineForm, formset=BaseLineFormSet, extra=extra, can_delete=True, max_num=200, validate_max=True
         )
-    return formset_class(data, initial=initial, prefix="lines")
+    return formset_class(data, initial=initial, prefix="lines")  # type: ignore[return-value]  # formset=BaseLineFormSet above
 
 
 class VoidForm(forms.Form):
@@ -129,7 +130,7 @@ class VoidForm(forms.Form):
 class GenerateForm(forms.Form):
     """Invoice a retainer for a month (or another period)."""
 
-    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None)
+    contract: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Contract"), queryset=None)
     period_start = forms.DateField(label=_("Period from"), widget=DateInput())
     period_end = forms.DateField(
         label=_("Period to"), widget=DateInput(), required=False, help_text=_("Leave empty for the end of that month.")
@@ -141,9 +142,9 @@ class GenerateForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {"period_start": calc.month_start(today), "issue_date": today} | kwargs["initial"]
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = (
+        model_choice(self, "contract").queryset = (
             selectors.contracts_visible_to(actor)
             .filter(billing_model=BillingModel.RETAINER, status__in=LIVE_STATUSES)
             .order_by("account__name", "number")
         )
-        self.fields["contract"].label_from_instance = lambda c: f"{c.number} · {c.account.name}"
+        model_choice(self, "contract").label_from_instance = lambda c: f"{c.number} · {c.account.name}"  # type: ignore[method-assign,assignment]  # Django's documented per-field override

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.billing.models import Invoice
 from keyaccount.core.money import Currency
+from keyaccount.core.web import model_choice
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
@@ -35,13 +36,13 @@ def money_input(label: Any, *, required: bool = True) -> forms.DecimalField:
 class PaymentAccountForm(forms.Form):
     """Which account paid: those whose money the person may manage."""
 
-    account = forms.ModelChoiceField(label=_("Account"), queryset=None)
+    account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Account"), queryset=None)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from keyaccount.accounts.selectors import accounts_editable_by
 
-        self.fields["account"].queryset = accounts_editable_by(actor, "manage_money").only("pk", "name")  # type: ignore[attr-defined]
+        model_choice(self, "account").queryset = accounts_editable_by(actor, "manage_money").only("pk", "name")
 
 
 class AllocationFieldsMixin(forms.Form):

@@ -1,4 +1,7 @@
 """The money side of an account: contracts and their amendments, renewals, closing documents (acts),
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 invoices with their lines, payments and their allocations, and the organization's billing settings.
 
 Amounts are Decimal with an ISO 4217 currency (`keyaccount.core.money`), never floats. Totals that
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +24,9 @@ from django.utils.translation import pgettext_lazy
 
 from keyaccount.core.models import TenantModel, VersionedModel
 from keyaccount.core.money import Currency, money_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0.00")
 
@@ -59,14 +66,16 @@ def notice_deadline_of(end: datetime.date, notice_days: int) -> datetime.date:
     return end - datetime.timedelta(days=notice_days)
 
 
-def days_field(verbose_name: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
+def days_field(
+    verbose_name: StrOrPromise, default: int, help_text: StrOrPromise = ""
+) -> models.PositiveSmallIntegerField:
     """A number of days, 0–365."""
     return models.PositiveSmallIntegerField(
         verbose_name, default=default, validators=[MaxValueValidator(365)], help_text=help_text
     )
 
 
-def rate_field(verbose_name: str) -> models.DecimalField:
+def rate_field(verbose_name: StrOrPromise) -> models.DecimalField:
     """A tax rate in percent, 0–100 with two decimals (20.00 is 20 %)."""
     return models.DecimalField(
         verbose_name,

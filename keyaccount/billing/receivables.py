@@ -32,19 +32,17 @@ import datetime
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from keyaccount.billing import calc
 from keyaccount.billing.models import Invoice, InvoiceStatus, PaymentAllocation, days_past_due
-
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+from keyaccount.tenancy.actors import Actor
 
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 DSO_QUANTUM = Decimal("0.1")
 # The standard DSO period: the 90 days ending at the day looked at.
 DEFAULT_DSO_DAYS = 90
@@ -192,7 +190,7 @@ def with_open_amount(invoices: QuerySet[Invoice], day: datetime.date) -> QuerySe
 def open_invoices(invoices: QuerySet[Invoice], as_of: datetime.date) -> list[OpenInvoice]:
     """The billed invoices with money open at `as_of`, oldest due first, in one query."""
     rows = (
-        with_open_amount(billed_on(invoices, as_of), as_of)
+        with_open_amount(billed_on(invoices, as_of), as_of)  # type: ignore[misc]  # paid_by: annotated in there
         .order_by("due_date", "issue_date", "pk")
         .values(
             "pk",
@@ -283,7 +281,7 @@ def _owner_order(row: OwnerAging) -> tuple[bool, str, int, str]:
 def aging_totals(invoices: Iterable[OpenInvoice]) -> list[TotalAging]:
     """One row per currency."""
     groups = _group(invoices, lambda i: i.currency, lambda i: TotalAging(currency=i.currency))
-    return [groups[c] for c in sorted(groups)]
+    return [groups[c] for c in sorted(groups, key=str)]
 
 
 def receivables_by_account(invoices: QuerySet[Invoice], as_of: datetime.date) -> list[AccountAging]:
@@ -291,7 +289,7 @@ def receivables_by_account(invoices: QuerySet[Invoice], as_of: datetime.date) ->
     return aging_by_account(open_invoices(invoices, as_of))
 
 
-def receivables_of(actor: User | None, as_of: datetime.date, **filters: Any) -> list[AccountAging]:
+def receivables_of(actor: Actor, as_of: datetime.date, **filters: Any) -> list[AccountAging]:
     """The receivables the actor sees at `as_of`, per account and currency; `filters` narrow the invoices
     (e.g. account_id=…, account__owner_id=…, currency=…)."""
     from keyaccount.billing.selectors import invoices_visible_to

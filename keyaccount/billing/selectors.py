@@ -6,7 +6,7 @@ see none of it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q, QuerySet
 
@@ -22,13 +22,15 @@ from keyaccount.billing.models import (
     PaymentAllocation,
     Renewal,
 )
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.permissions import NOTHING, can, visible_accounts_q
 
 if TYPE_CHECKING:
-    from keyaccount.tenancy.models import Organization, User
+    from keyaccount.accounts.models import Account
+    from keyaccount.tenancy.models import Organization
 
 
-def _money_q(actor: User | None, prefix: str = "") -> Q:
+def _money_q(actor: Actor, prefix: str = "") -> Q:
     """Rows on accounts the actor sees, when their role sees money; `prefix` reaches the row's account
     through a relation (an amendment's contract, a line's invoice…)."""
     if not can(actor, "see_money"):
@@ -36,35 +38,35 @@ def _money_q(actor: User | None, prefix: str = "") -> Q:
     return visible_accounts_q(actor, f"{prefix}account__")
 
 
-def contracts_visible_to(actor: User | None) -> QuerySet[Contract]:
+def contracts_visible_to(actor: Actor) -> QuerySet[Contract]:
     return Contract.objects.filter(_money_q(actor)).select_related("account")
 
 
-def amendments_visible_to(actor: User | None) -> QuerySet[Amendment]:
+def amendments_visible_to(actor: Actor) -> QuerySet[Amendment]:
     return Amendment.objects.filter(_money_q(actor, "contract__")).select_related("contract", "contract__account")
 
 
-def renewals_visible_to(actor: User | None) -> QuerySet[Renewal]:
+def renewals_visible_to(actor: Actor) -> QuerySet[Renewal]:
     return Renewal.objects.filter(_money_q(actor, "contract__")).select_related("contract", "contract__account")
 
 
-def acts_visible_to(actor: User | None) -> QuerySet[Act]:
+def acts_visible_to(actor: Actor) -> QuerySet[Act]:
     return Act.objects.filter(_money_q(actor)).select_related("account", "contract")
 
 
-def invoices_visible_to(actor: User | None) -> InvoiceQuerySet:
+def invoices_visible_to(actor: Actor) -> InvoiceQuerySet:
     return Invoice.objects.filter(_money_q(actor)).select_related("account", "contract")
 
 
-def invoice_lines_visible_to(actor: User | None) -> QuerySet[InvoiceLine]:
+def invoice_lines_visible_to(actor: Actor) -> QuerySet[InvoiceLine]:
     return InvoiceLine.objects.filter(_money_q(actor, "invoice__"))
 
 
-def payments_visible_to(actor: User | None) -> QuerySet[Payment]:
+def payments_visible_to(actor: Actor) -> QuerySet[Payment]:
     return Payment.objects.filter(_money_q(actor)).select_related("account")
 
 
-def allocations_visible_to(actor: User | None) -> QuerySet[PaymentAllocation]:
+def allocations_visible_to(actor: Actor) -> QuerySet[PaymentAllocation]:
     return PaymentAllocation.objects.filter(_money_q(actor, "payment__")).select_related("invoice", "payment")
 
 
@@ -74,7 +76,7 @@ def settings_of(organization: Organization) -> BillingSettings:
     return settings
 
 
-def may_see_money(actor: User | None) -> bool:
+def may_see_money(actor: Actor) -> bool:
     return can(actor, "see_money")
 
 
@@ -84,7 +86,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
-def payments_with_allocations(actor: User | None) -> QuerySet[Payment]:
+def payments_with_allocations(actor: Actor) -> QuerySet[Payment]:
     """Payments with who recorded them and their allocations (with the invoice), for lists and details."""
     from django.db.models import Prefetch
 
@@ -97,7 +99,7 @@ def payments_with_allocations(actor: User | None) -> QuerySet[Payment]:
     )
 
 
-def payment_get_for(actor: User | None, pk: object) -> Payment:
+def payment_get_for(actor: Actor, pk: int | str) -> Payment:
     """One payment with its allocations; 404 when the actor may not see it."""
     from django.http import Http404
 
@@ -107,7 +109,7 @@ def payment_get_for(actor: User | None, pk: object) -> Payment:
         raise Http404 from None
 
 
-def open_invoices_of(actor: User | None, account_id: int, currency: str | None = None) -> QuerySet[Invoice]:
+def open_invoices_of(actor: Actor, account_id: int, currency: str | None = None) -> QuerySet[Invoice]:
     """The account's invoices the client still owes on, oldest due first: where a payment goes."""
     qs = invoices_visible_to(actor).open().filter(account_id=account_id)
     if currency:
@@ -115,11 +117,11 @@ def open_invoices_of(actor: User | None, account_id: int, currency: str | None =
     return qs.order_by("due_date", "issue_date", "id")
 
 
-def account_credit(actor: User | None, account: object) -> dict[str, Decimal]:
+def account_credit(actor: Actor, account: Account | int) -> dict[str, Decimal]:
     """The account's credit per currency: the parts of its payments not put against an invoice."""
     from django.db.models import F, Sum
 
-    account_id = getattr(account, "pk", account)
+    account_id = account if isinstance(account, int) else account.pk
     rows = (
         payments_visible_to(actor)
         .filter(account_id=account_id, allocated_amount__lt=F("amount"))
@@ -131,7 +133,7 @@ def account_credit(actor: User | None, account: object) -> dict[str, Decimal]:
     return {row["currency"]: row["received"] - row["allocated"] for row in rows}
 
 
-def credit_by_account(actor: User | None, account_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+def credit_by_account(actor: Actor, account_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     """`account_credit` for many accounts in one query: {account id: {currency: credit}}."""
     from django.db.models import F, Sum
 
@@ -148,13 +150,13 @@ def credit_by_account(actor: User | None, account_ids: list[int]) -> dict[int, d
     return result
 
 
-def last_payment(actor: User | None, account: object) -> Payment | None:
+def last_payment(actor: Actor, account: Account | int) -> Payment | None:
     """The account's latest payment (by date, then by when it was recorded), or None."""
-    account_id = getattr(account, "pk", account)
+    account_id = account if isinstance(account, int) else account.pk
     return payments_visible_to(actor).filter(account_id=account_id).order_by("-date", "-id").first()
 
 
-def last_payments(actor: User | None, account_ids: list[int]) -> dict[int, Payment]:
+def last_payments(actor: Actor, account_ids: list[int]) -> dict[int, Payment]:
     """The latest payment of each account, for lists of accounts, in one query."""
     from django.db.models import OuterRef, Subquery
 
@@ -171,7 +173,7 @@ from decimal import Decimal as _Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
 
-def contract_get_for(actor: User | None, pk: object) -> Contract:
+def contract_get_for(actor: Actor, pk: int | str) -> Contract:
     """One contract with its amendments, renewals and services; 404 when the actor may not see it."""
     from django.http import Http404
 
@@ -181,7 +183,7 @@ def contract_get_for(actor: User | None, pk: object) -> Contract:
         raise Http404 from None
 
 
-def contracts_with_terms(actor: User | None) -> QuerySet[Contract]:
+def contracts_with_terms(actor: Actor) -> QuerySet[Contract]:
     """Contracts with what their value over time needs (amendments), and their services and renewals."""
     return (
         contracts_visible_to(actor)
@@ -245,7 +247,7 @@ def _renewal_row(contract: Contract, today: datetime.date) -> UpcomingRenewal:
     )
 
 
-def _awaiting_renewal(actor: User | None) -> QuerySet[Contract]:
+def _awaiting_renewal(actor: Actor) -> QuerySet[Contract]:
     """Live contracts with an end date and no outcome recorded for their current term."""
     from django.db.models import Exists, OuterRef
 
@@ -262,7 +264,7 @@ def _awaiting_renewal(actor: User | None) -> QuerySet[Contract]:
 
 
 def upcoming_renewals(
-    actor: User | None, today: datetime.date, within: int = 120, account_id: int | None = None
+    actor: Actor, today: datetime.date, within: int = 120, account_id: int | None = None
 ) -> list[UpcomingRenewal]:
     """Contracts whose notice deadline (or end, once notice was given) falls within `within` days.
 
@@ -277,7 +279,7 @@ def upcoming_renewals(
     return rows
 
 
-def upcoming_renewal_of(actor: User | None, contract_id: object, today: datetime.date) -> UpcomingRenewal | None:
+def upcoming_renewal_of(actor: Actor, contract_id: object, today: datetime.date) -> UpcomingRenewal | None:
     """The renewal row of one contract awaiting its outcome, whatever its window; None when not visible."""
     try:
         pk = int(str(contract_id))
@@ -287,11 +289,11 @@ def upcoming_renewal_of(actor: User | None, contract_id: object, today: datetime
     return _renewal_row(contract, today) if contract is not None else None
 
 
-def renewal_history(actor: User | None, contract: Contract) -> QuerySet[Renewal]:
+def renewal_history(actor: Actor, contract: Contract) -> QuerySet[Renewal]:
     return renewals_visible_to(actor).filter(contract=contract).select_related("decided_by", "amendment")
 
 
-def _retainers(actor: User | None) -> QuerySet[Contract]:
+def _retainers(actor: Actor) -> QuerySet[Contract]:
     from keyaccount.billing.models import BINDING_STATUSES, BillingModel
 
     return (
@@ -302,7 +304,7 @@ def _retainers(actor: User | None) -> QuerySet[Contract]:
 
 
 def mrr_of_accounts(
-    actor: User | None, day: datetime.date, account_ids: list[int] | None = None
+    actor: Actor, day: datetime.date, account_ids: list[int] | None = None
 ) -> dict[tuple[int, str], _Decimal]:
     """Monthly recurring revenue on `day` per (account id, currency), from retainers with their amendments."""
     from keyaccount.billing import calc
@@ -342,13 +344,12 @@ class MonthOfMovements:
 
 
 def revenue_movements(
-    actor: User | None, first_month: datetime.date, last_month: datetime.date, account_ids: list[int] | None = None
+    actor: Actor, first_month: datetime.date, last_month: datetime.date, account_ids: list[int] | None = None
 ) -> list[MonthOfMovements]:
     """For each month, new, expansion, contraction and churn of MRR: the day before it against its last day.
 
     Each movement carries `account` (the Account); totals are per currency, never summed across currencies.
     """
-    from keyaccount.accounts.models import Account
     from keyaccount.billing import calc
 
     qs = _retainers(actor)
@@ -382,7 +383,7 @@ def settings_read(organization_id: int) -> BillingSettings:
     return found if found is not None else BillingSettings(organization_id=organization_id)
 
 
-def acts_to_chase(actor: User | None, today: datetime.date) -> QuerySet[Act]:
+def acts_to_chase(actor: Actor, today: datetime.date) -> QuerySet[Act]:
     """Acts the actor sees that were sent at least the organization's `act_chase_days` ago and are still
     unsigned (what the account manager should chase), the longest waiting first."""
     import datetime as dt
@@ -403,12 +404,12 @@ def acts_to_chase(actor: User | None, today: datetime.date) -> QuerySet[Act]:
 # --- invoices ---------------------------------------------------------------------------------------
 
 
-def invoices_with_lines(actor: User | None) -> QuerySet[Invoice]:
+def invoices_with_lines(actor: Actor) -> QuerySet[Invoice]:
     """Invoices with their account, contract and lines, for the API and the exports."""
     return invoices_visible_to(actor).prefetch_related("lines")
 
 
-def invoice_get_for(actor: User | None, pk: object) -> Invoice:
+def invoice_get_for(actor: Actor, pk: int | str) -> Invoice:
     """One invoice with its lines and the payments put against it; 404 when the actor may not see it."""
     from django.db.models import Prefetch
     from django.http import Http404
@@ -443,7 +444,7 @@ def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: datetime.date
 
     from keyaccount.billing.models import BILLED_INVOICE_STATUSES, open_invoice_q, overdue_invoice_q
 
-    money = DecimalField(max_digits=18, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
     owed = F("total") - F("paid_amount")
     rows = (
@@ -462,7 +463,14 @@ def invoice_totals_by_currency(invoices: QuerySet[Invoice], today: datetime.date
     return list(rows)
 
 
-def invoices_to_issue(actor: User | None, today: object, limit: int | None = None) -> dict[str, list[object]]:
+class ToIssue(TypedDict):
+    """My day's money to invoice: draft invoices to issue, retainers with no invoice this month."""
+
+    drafts: list[Invoice]
+    contracts: list[Contract]
+
+
+def invoices_to_issue(actor: Actor, today: object, limit: int | None = None) -> ToIssue:
     """For My day: the actor's draft invoices waiting to be issued, and the active retainers in force during
     this month that have no invoice (other than a void one) whose period falls in this month, each with
     its `current_value` (amendments applied). At most `limit` of each.
@@ -493,5 +501,5 @@ def invoices_to_issue(actor: User | None, today: object, limit: int | None = Non
     )
     rows = list(contracts[:limit] if limit is not None else contracts)
     for contract in rows:
-        contract.current_value = value_on(contract, today)  # type: ignore[attr-defined]
+        contract.current_value = value_on(contract, today)  # type: ignore[attr-defined]  # shown on my day
     return {"drafts": list(drafts[:limit] if limit is not None else drafts), "contracts": rows}

@@ -24,10 +24,10 @@ from keyaccount.billing.selectors import (
     payments_visible_to,
 )
 from keyaccount.core import clock
+from keyaccount.tenancy.actors import Actor
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
-    from keyaccount.tenancy.models import User
 
 ZERO = Decimal("0.00")
 
@@ -146,7 +146,7 @@ def _link(account: Account, summary: AccountMoney) -> None:
     summary.links["last_payment"] = money_url("payment", last.pk) if last is not None else None
 
 
-def contracts_in_force(actor: User | None, account_ids: list[int], today: datetime.date) -> list[Contract]:
+def contracts_in_force(actor: Actor, account_ids: list[int], today: datetime.date) -> list[Contract]:
     """Signed contracts of these accounts in force on `today`, amendments prefetched (two queries)."""
     rows = (
         contracts_visible_to(actor)
@@ -159,7 +159,7 @@ def contracts_in_force(actor: User | None, account_ids: list[int], today: dateti
     return [c for c in rows if calc.in_force_on(c, today)]
 
 
-def account_money(actor: User | None, account: Account, today: datetime.date | None = None) -> AccountMoney | None:
+def account_money(actor: Actor, account: Account, today: datetime.date | None = None) -> AccountMoney | None:
     """The account's money on `today` as the actor may see it; None for roles that never see money."""
     if not may_see_money(actor):
         return None

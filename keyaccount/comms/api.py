@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyaccount.accounts.models import Account
@@ -33,6 +32,7 @@ from keyaccount.core.api import (
     VersionedSerializerMixin,
     actor_of,
 )
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.models import User
 from keyaccount.tenancy.selectors import team_candidates
 
@@ -42,7 +42,7 @@ CONFLICT = OpenApiResponse(description="Someone else saved the interaction first
 class ActorDateTimeField(serializers.DateTimeField):
     """ISO 8601; a time without a zone is read in the signed-in person's own time zone (their profile)."""
 
-    def default_timezone(self) -> datetime.tzinfo:
+    def default_timezone(self) -> datetime.tzinfo:  # type: ignore[override]  # DRF returns a tzinfo; the stubs say str
         return clock.user_zone(actor_of(self))
 
 
@@ -188,7 +188,7 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=CompleteInputSerializer, responses={200: InteractionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk: str | None = None) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Mark a planned interaction as held, with the summary and sentiment; refused (400) unless planned."""
         interaction = self.get_object()
         payload = CompleteInputSerializer(data=request.data, context=self.get_serializer_context())
@@ -200,7 +200,7 @@ class InteractionViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=CancelInputSerializer, responses={200: InteractionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
+    def cancel(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Call off a planned interaction; it stays in the log as cancelled. Refused (400) unless planned."""
         interaction = self.get_object()
         payload = CancelInputSerializer(data=request.data)
@@ -254,11 +254,11 @@ class DueContactSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_due_on(self, contact: Contact) -> datetime.date | None:
-        return self._cadence(contact).due_on  # type: ignore[attr-defined]
+        return self._cadence(contact).due_on  # type: ignore[attr-defined]  # set by with_cadence()
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_days_overdue(self, contact: Contact) -> int | None:
-        return self._cadence(contact).days_overdue  # type: ignore[attr-defined]
+        return self._cadence(contact).days_overdue  # type: ignore[attr-defined]  # set by with_cadence()
 
 
 @extend_schema(tags=["interactions"])

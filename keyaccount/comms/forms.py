@@ -6,7 +6,7 @@ zone are read in the person's own time zone (the middleware activates it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from keyaccount.accounts.forms import DateTimeInput, version_field
 from keyaccount.comms.models import Feedback, Interaction, InteractionKind, InteractionState
 from keyaccount.comms.services import INTERACTION_FIELDS
 from keyaccount.contacts.selectors import contacts_of_account
+from keyaccount.core.web import model_choice
 from keyaccount.tenancy.permissions import can
 from keyaccount.tenancy.selectors import team_candidates
 
@@ -35,7 +36,7 @@ SENTIMENT_CHOICES = [
 
 def _datetime(field: forms.Field) -> None:
     field.widget = DateTimeInput()
-    field.input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+    cast("forms.DateTimeField", field).input_formats = DATETIME_FORMATS  # every caller passes a date-time field
 
 
 def _sentiment_field() -> forms.TypedChoiceField:
@@ -44,11 +45,11 @@ def _sentiment_field() -> forms.TypedChoiceField:
     )
 
 
-def _participants(form: forms.Form, actor: User, account: Account) -> None:
+def _participants(form: forms.BaseForm, actor: User, account: Account) -> None:
     """Client participants from the account's people (still there first); ours from the colleagues."""
     contacts = contacts_of_account(actor, account.pk).select_related(None).order_by("left_on", "name")
-    form.fields["contacts"].queryset = contacts.only("pk", "name", "left_on")
-    form.fields["users"].queryset = team_candidates(actor).select_related(None).only("pk", "name", "email")
+    model_choice(form, "contacts").queryset = contacts.only("pk", "name", "left_on")
+    model_choice(form, "users").queryset = team_candidates(actor).select_related(None).only("pk", "name", "email")
 
 
 class InteractionForm(forms.ModelForm):
@@ -68,7 +69,9 @@ class InteractionForm(forms.ModelForm):
         required=False,
         help_text=_("Fill in to set a task for the team on this account."),
     )
-    task_assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+    task_assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=None, required=False
+    )
     task_due_at = forms.DateTimeField(label=_("Task due"), required=False)
     next_kind = forms.ChoiceField(
         label=_("Plan the next interaction"),
@@ -93,8 +96,10 @@ class InteractionForm(forms.ModelForm):
         _datetime(self.fields["occurred_at"])
         _datetime(self.fields["task_due_at"])
         _datetime(self.fields["next_at"])
-        self.fields["task_assignee"].queryset = team_candidates(actor).select_related(None).only("pk", "name", "email")
-        self.fields["task_assignee"].empty_label = _("Nobody yet")
+        model_choice(self, "task_assignee").queryset = (
+            team_candidates(actor).select_related(None).only("pk", "name", "email")
+        )
+        model_choice(self, "task_assignee").empty_label = _("Nobody yet")
         self.fields["feedback"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -110,7 +115,8 @@ class InteractionForm(forms.ModelForm):
         return self.cleaned_data.get("feedback") or Feedback.NONE
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("next_kind") and not data.get("next_at"):
             self.add_error("next_at", _("Give the time of the next interaction."))
         return data

@@ -30,6 +30,7 @@ from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.contacts.models import Contact
 from keyaccount.core import clock
 from keyaccount.core.models import AuditEvent
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.permissions import can, scoped_to_accounts_q, visible_contacts_q, visible_tasks_q
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 # --- interactions -----------------------------------------------------------------------------------
 
 
-def interactions_visible_to(actor: User | None) -> QuerySet[Interaction]:
+def interactions_visible_to(actor: Actor) -> QuerySet[Interaction]:
     """Interactions of the accounts the actor sees, with what a list shows, in a constant number of queries."""
     return (
         Interaction.objects.filter(scoped_to_accounts_q(actor, "see_interactions"))
@@ -49,7 +50,7 @@ def interactions_visible_to(actor: User | None) -> QuerySet[Interaction]:
     )
 
 
-def interaction_get_for(actor: User | None, pk: object) -> Interaction:
+def interaction_get_for(actor: Actor, pk: int | str) -> Interaction:
     """One visible interaction or 404 (another organization's id answers exactly like a missing one)."""
     try:
         return interactions_visible_to(actor).get(pk=pk)
@@ -57,7 +58,7 @@ def interaction_get_for(actor: User | None, pk: object) -> Interaction:
         raise Http404 from None
 
 
-def interactions_loggable_by(actor: User | None) -> QuerySet[Interaction]:
+def interactions_loggable_by(actor: Actor) -> QuerySet[Interaction]:
     """Interactions the actor may change: those of accounts where they may log interactions."""
     from keyaccount.tenancy.permissions import editable_accounts_q
 
@@ -99,24 +100,24 @@ def cadence_of(contact: Contact, today: datetime.date, zone: datetime.tzinfo) ->
     """
     last = getattr(contact, "last_touch_at", None)
     if last is None:
-        contact.due_on = None  # type: ignore[attr-defined]
-        contact.days_overdue = None  # type: ignore[attr-defined]
-        contact.is_due = True  # type: ignore[attr-defined]
+        contact.due_on = None  # type: ignore[attr-defined]  # the cadence, for pages and the API
+        contact.days_overdue = None  # type: ignore[attr-defined]  # the cadence, for pages and the API
+        contact.is_due = True  # type: ignore[attr-defined]  # the cadence, for pages and the API
         return
-    due_on = timezone.localtime(last, zone).date() + datetime.timedelta(days=contact.cadence)  # type: ignore[attr-defined]
-    contact.due_on = due_on  # type: ignore[attr-defined]
-    contact.days_overdue = (today - due_on).days  # type: ignore[attr-defined]
-    contact.is_due = due_on <= today  # type: ignore[attr-defined]
+    due_on = timezone.localtime(last, zone).date() + datetime.timedelta(days=contact.cadence)  # type: ignore[attr-defined]  # the cadence, for pages and the API
+    contact.due_on = due_on  # type: ignore[attr-defined]  # the cadence, for pages and the API
+    contact.days_overdue = (today - due_on).days  # type: ignore[attr-defined]  # the cadence, for pages and the API
+    contact.is_due = due_on <= today  # type: ignore[attr-defined]  # the cadence, for pages and the API
 
 
-def contacts_with_cadence(actor: User | None) -> QuerySet[Contact]:
+def contacts_with_cadence(actor: Actor) -> QuerySet[Contact]:
     """Contacts the actor may keep in touch with, annotated with their cadence and last touch."""
     if not can(actor, "log_interactions"):
         return with_cadence(Contact.objects.none())
     return with_cadence(Contact.objects.filter(visible_contacts_q(actor)).select_related("account"))
 
 
-def contacts_due(actor: User | None, today: datetime.date | None = None) -> QuerySet[Contact]:
+def contacts_due(actor: Actor, today: datetime.date | None = None) -> QuerySet[Contact]:
     """Contacts due to be contacted today by their cadence: never touched, or last touched a cadence ago or more.
 
     Only people still at the company, of accounts the actor sees that are not churned. Most overdue first,
@@ -134,7 +135,7 @@ def contacts_due(actor: User | None, today: datetime.date | None = None) -> Quer
     )
 
 
-def due_rows(actor: User | None, contacts: Any, today: datetime.date | None = None) -> list[Contact]:
+def due_rows(actor: Actor, contacts: Any, today: datetime.date | None = None) -> list[Contact]:
     """The contacts (a page or a list) with `due_on`, `days_overdue` and `is_due` set for the actor's today."""
     zone = clock.user_zone(actor)
     today = today or timezone.localdate(timezone=zone)
@@ -198,7 +199,7 @@ def account_timeline(
         tasks = Task.objects.filter(visible_tasks_q(actor), account_id=account.pk).select_related("assignee")
         entries += [TimelineEntry("task", t.created_at, t, "created") for t in tasks.order_by("-created_at")[:limit]]
         done = tasks.filter(completed_at__isnull=False).order_by("-completed_at")[:limit]
-        entries += [TimelineEntry("task", t.completed_at, t, "done") for t in done]  # type: ignore[arg-type]
+        entries += [TimelineEntry("task", t.completed_at, t, "done") for t in done]  # type: ignore[arg-type]  # done tasks have completed_at
     if "change" in wanted:
         events = audit_events_visible_to(actor).filter(account_id=account.pk).exclude(object_type__in=_OWN_ENTRIES)
         entries += [
@@ -209,7 +210,7 @@ def account_timeline(
     return entries[:limit]
 
 
-def planned_interactions(actor: User | None) -> QuerySet[Interaction]:
+def planned_interactions(actor: Actor) -> QuerySet[Interaction]:
     """Planned interactions the actor sees, soonest first."""
     return interactions_visible_to(actor).filter(state=InteractionState.PLANNED).order_by("occurred_at", "pk")
 
@@ -232,7 +233,7 @@ def _changed_fields(event: AuditEvent) -> list[dict[str, Any]]:
     names = []
     for name in event.changes or {}:
         try:
-            label = model._meta.get_field(name).verbose_name if model else name  # type: ignore[union-attr]
+            label = model._meta.get_field(name).verbose_name if model else name  # type: ignore[union-attr]  # concrete fields of a known model
         except FieldDoesNotExist:
             label = name.replace("_", " ")
         names.append({"field": capfirst(str(label))})

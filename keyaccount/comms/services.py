@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -172,6 +172,14 @@ def _create_next_interaction(actor: User, interaction: Interaction, spec: dict[s
     planned.users.set(interaction.users.all())
     audit_create(actor=actor, instance=planned, fields=AUDITED_FIELDS, account_id=planned.account_id)
     return planned
+
+
+@overload
+def _aware(actor: User, value: datetime.datetime) -> datetime.datetime: ...
+
+
+@overload
+def _aware(actor: User, value: None) -> None: ...
 
 
 def _aware(actor: User, value: datetime.datetime | None) -> datetime.datetime | None:

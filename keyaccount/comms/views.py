@@ -40,6 +40,7 @@ from keyaccount.contacts.selectors import contact_get_for, contacts_of_account, 
 from keyaccount.core import clock
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import ORG_WIDE, can, role_of
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def _may_log(actor: User, account_id: int) -> bool:
     return accounts_editable_by(actor, "log_interactions").filter(pk=account_id).exists()
 
 
-def _loggable_account(actor: User, pk: object) -> Account:
+def _loggable_account(actor: User, pk: int | str) -> Account:
     """The account if visible (else 404) and the actor may log on it (else 403)."""
     account = account_get_for(actor, pk)
     if not _may_log(actor, account.pk):
@@ -85,9 +86,9 @@ def detail_url(interaction: Interaction | int) -> str:
 
 
 @member_required
-def interaction_list(request: HttpRequest) -> HttpResponse:
+def interaction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The communications log; an account manager starts with their own, a head with everyone's."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _see(actor)
     query = request.GET.copy()
     if "mine" not in query:
@@ -108,8 +109,8 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def interaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     interaction = interaction_get_for(actor, pk)
     may_change = interactions_loggable_by(actor).filter(pk=interaction.pk).exists()
     context: dict[str, Any] = {"interaction": interaction, "may_change": may_change}
@@ -119,9 +120,9 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def interaction_log(request: HttpRequest, account_pk: int) -> HttpResponse:
+def interaction_log(request: AuthenticatedHttpRequest, account_pk: int) -> HttpResponse:
     """Log a call, meeting, email, message, event or note on an account; its next step may become a task."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = _loggable_account(actor, account_pk)
     status = 200
     if request.method == "POST":
@@ -146,8 +147,8 @@ def interaction_log(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 
 @member_required
-def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def interaction_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     interaction = _loggable_interaction(actor, pk)
     status = 200
     if request.method == "POST":
@@ -171,9 +172,9 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def interaction_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark a planned interaction as held, with its summary and sentiment."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     interaction = _loggable_interaction(actor, pk)
     status = 200
     if request.method == "POST":
@@ -200,8 +201,8 @@ def interaction_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def interaction_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def interaction_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     interaction = _loggable_interaction(actor, pk)
     form = forms.Form(request.POST)
     _result, status = run_service(
@@ -209,7 +210,7 @@ def interaction_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if status:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     else:
         messages.success(request, _("The interaction was cancelled."))
     return redirect(detail_url(interaction))
@@ -221,8 +222,8 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @member_required
-def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def interaction_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     interaction = _loggable_interaction(actor, pk)
     if request.method == "POST":
         services.interaction_delete(actor=actor, interaction=interaction)
@@ -235,9 +236,9 @@ def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone due to be contacted today by their cadence, most overdue first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "log_interactions"):
         raise PermissionDenied(_("Your role does not allow this."))
     filterset = DueContactFilterSet(request.GET, queryset=contacts_due(actor), request=request)
@@ -249,9 +250,9 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def due_panel(request: HttpRequest) -> HttpResponse:
+def due_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The contact list's panel: how many people are due and the most overdue of them (htmx)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "log_interactions"):
         return HttpResponse("")
     due = contacts_due(actor)
@@ -264,9 +265,9 @@ def due_panel(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def account_section(request: HttpRequest, account_pk: int) -> HttpResponse:
+def account_section(request: AuthenticatedHttpRequest, account_pk: int) -> HttpResponse:
     """The account page's communications: planned touches, each contact's cadence, and the timeline."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _see(actor)
     account = account_get_for(actor, account_pk)
     planned = list(
@@ -318,9 +319,9 @@ def _timeline_context(actor: User, account: Account, kinds: list[str]) -> dict[s
 
 
 @member_required
-def account_timeline_view(request: HttpRequest, account_pk: int) -> HttpResponse:
+def account_timeline_view(request: AuthenticatedHttpRequest, account_pk: int) -> HttpResponse:
     """The account's timeline alone, filtered by kind (`?kind=interaction&kind=task`); htmx swaps it in place."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _see(actor)
     account = account_get_for(actor, account_pk)
     context = {
@@ -332,9 +333,9 @@ def account_timeline_view(request: HttpRequest, account_pk: int) -> HttpResponse
 
 
 @member_required
-def contact_section(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_section(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
     """The contact page's communications: cadence, last touch, when they are due, and the latest touches."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _see(actor)
     contact = contact_get_for(actor, contact_pk)
     annotated = with_cadence(contacts_visible_to(actor).select_related(None).filter(pk=contact.pk)).get()

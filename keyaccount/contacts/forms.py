@@ -15,6 +15,7 @@ from keyaccount.accounts.selectors import accounts_editable_by
 from keyaccount.contacts.models import Contact, ContactAccountRole
 from keyaccount.contacts.selectors import contacts_visible_to
 from keyaccount.contacts.services import CONTACT_FIELDS, ROLE_FIELDS
+from keyaccount.core.web import model_choice
 
 if TYPE_CHECKING:
     from keyaccount.accounts.models import Account
@@ -45,8 +46,8 @@ class ContactForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
-        self.fields["reports_to"].queryset = colleagues.only("pk", "name")
-        self.fields["reports_to"].empty_label = _("Nobody (top of the org chart)")
+        model_choice(self, "reports_to").queryset = colleagues.only("pk", "name")
+        model_choice(self, "reports_to").empty_label = _("Nobody (top of the org chart)")
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in CONTACT_FIELDS}
@@ -55,11 +56,11 @@ class ContactForm(forms.ModelForm):
 class AccountChoiceForm(forms.Form):
     """Which account a new contact works at."""
 
-    account = forms.ModelChoiceField(label=_("Account"), queryset=None)
+    account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Account"), queryset=None)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = accounts_editable_by(actor, "edit_contacts").only("pk", "name")
+        model_choice(self, "account").queryset = accounts_editable_by(actor, "edit_contacts").only("pk", "name")
 
 
 class ContactRoleForm(forms.ModelForm):
@@ -71,7 +72,7 @@ class ContactRoleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, contact: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = (
+        model_choice(self, "account").queryset = (
             accounts_editable_by(actor, "edit_contacts").exclude(pk=contact.account_id).only("pk", "name")
         )
 

@@ -28,7 +28,8 @@ def contacts_panel(actor: User, account: Account) -> dict[str, Any]:
         )
     )
     for contact in contacts:
-        contact.here = contact.roles_here[0] if contact.account_id != account.pk and contact.roles_here else contact
+        here = contact.roles_here[0] if contact.account_id != account.pk and contact.roles_here else contact
+        contact.here = here  # type: ignore[attr-defined]  # read by the contacts panel's template
     return {"contacts": contacts, "org_chart": org_chart(contacts)}
 
 

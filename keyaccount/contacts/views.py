@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from keyaccount.contacts.selectors import (
 )
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
@@ -63,9 +64,9 @@ def sort_contacts(qs: QuerySet[Contact], ordering: str) -> tuple[QuerySet[Contac
 
 
 @member_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The client's people across the accounts the user sees; an htmx request gets only the table."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _see_contacts(actor)
     filterset = ContactFilterSet(request.GET, queryset=contacts_visible_to(actor), request=request)
     contacts, ordering = sort_contacts(filterset.qs, request.GET.get("ordering", "name"))
@@ -98,9 +99,9 @@ def _editable_contact(actor: User, pk: int) -> Contact:
 
 
 def contact_page(
-    request: HttpRequest, pk: int, *, role_form: ContactRoleForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, role_form: ContactRoleForm | None = None, status: int = 200
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     contact = contact_get_for(actor, pk)
     roles = list(contact_roles_visible_to(actor).filter(contact=contact).order_by("account__name"))
     editable_accounts = set(
@@ -109,7 +110,7 @@ def contact_page(
         .values_list("pk", flat=True)
     )
     for role in roles:
-        role.removable = role.account_id in editable_accounts
+        role.removable = role.account_id in editable_accounts  # type: ignore[attr-defined]  # read by the template
     may_edit = contact.account_id in editable_accounts
     context: dict[str, Any] = {
         "contact": contact,
@@ -123,11 +124,11 @@ def contact_page(
 
 
 @member_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return contact_page(request, pk)
 
 
-def _writable_account(actor: User, account_id: object) -> Account:
+def _writable_account(actor: User, account_id: int | str) -> Account:
     account = account_get_for(actor, account_id)
     if not accounts_editable_by(actor, "edit_contacts").filter(pk=account.pk).exists():
         raise PermissionDenied(_("You cannot change this account's contacts."))
@@ -135,9 +136,9 @@ def _writable_account(actor: User, account_id: object) -> Account:
 
 
 @member_required
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a person to an account (?account=<id>); without an account, ask which one first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "edit_contacts"):
         raise PermissionDenied(_("Your role does not allow this."))
     if not request.GET.get("account"):
@@ -160,8 +161,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     contact = _editable_contact(actor, pk)
     status = 200
     if request.method == "POST":
@@ -185,8 +186,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     contact = _editable_contact(actor, pk)
     if request.method == "POST":
         services.contact_delete(actor=actor, contact=contact)
@@ -197,8 +198,8 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def contact_role_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contact_role_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     contact = contact_get_for(actor, pk)
     form = ContactRoleForm(request.POST, actor=actor, contact=contact, prefix="role")
     status = 200
@@ -219,8 +220,8 @@ def contact_role_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def contact_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contact_role_remove(request: AuthenticatedHttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    actor = request.user
     roles = contact_roles_visible_to(actor)
     try:
         role = roles.get(pk=role_pk, contact_id=pk)

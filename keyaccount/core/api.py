@@ -3,8 +3,8 @@ base that never writes and the mixin that makes every viewset a selector and its
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 import django_filters
 from django import forms
@@ -22,6 +22,18 @@ from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 
 from keyaccount.core.services import ConflictError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+    from rest_framework.filters import BaseFilterBackend
+    from rest_framework.generics import GenericAPIView
+
+    from keyaccount.tenancy.actors import AuthenticatedRequest
+
+    # The mixin is only ever mixed into a GenericAPIView: let the checker see the attributes it uses.
+    _ViewSetBase = GenericAPIView[Any]
+else:
+    _ViewSetBase = object
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -63,6 +75,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def actor_of(serializer: serializers.Field) -> Any:
     request = serializer.context.get("request")
     return getattr(request, "user", None)
+
+
+class Scope(TypedDict):
+    """A scoped foreign key's target: the model (for the schema) and the selector giving the actor's choices."""
+
+    model: type[models.Model]
+    scope: Callable[[Any], QuerySet[Any]]
+
+
+class MoneyOut(TypedDict):
+    """A money amount as the API writes it: 18 digits, 2 decimals, a decimal string."""
+
+    max_digits: int
+    decimal_places: int
+    coerce_to_string: bool
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -151,7 +178,7 @@ class ServiceModelSerializer(serializers.ModelSerializer):
     the current value back (as a PUT of a fetched object does) is accepted and ignored.
     """
 
-    create_only_fields: dict[str, str] = {}
+    create_only_fields: dict[str, StrOrPromise] = {}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -161,7 +188,7 @@ class ServiceModelSerializer(serializers.ModelSerializer):
         for name, message in self.create_only_fields.items():
             if name not in attrs:
                 continue
-            if _same_value(self.instance, self.fields[name].source, attrs[name]):
+            if _same_value(self.instance, self.fields[name].source, attrs[name]):  # type: ignore[arg-type]  # bound fields have a dotted-path source
                 attrs.pop(name)
             else:
                 errors[name] = message
@@ -179,11 +206,11 @@ class ServiceModelSerializer(serializers.ModelSerializer):
 def _same_value(instance: models.Model, source: str, value: Any) -> bool:
     field = instance._meta.get_field(source)
     if field.is_relation:
-        return getattr(instance, field.attname) == (value.pk if value is not None else None)
+        return getattr(instance, field.attname) == (value.pk if value is not None else None)  # type: ignore[union-attr]  # a serializer's source is a concrete field
     return getattr(instance, source) == value
 
 
-class ServiceViewSetMixin:
+class ServiceViewSetMixin(_ViewSetBase):
     """Mixed into every API viewset: its records come from a selector, its writes go to services.
 
     A resource declares what it is rather than how to save it (NetBox's `NetBoxModelViewSet` habit):
@@ -204,21 +231,22 @@ class ServiceViewSetMixin:
     pagination class) while it is still loading its views.
     """
 
-    filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    request: AuthenticatedRequest
+    filter_backends: Sequence[type[BaseFilterBackend]] = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     capabilities: dict[str, str] = {}
-    selector: Callable[[Any], QuerySet[Any]] | None = None
+    selector: ClassVar[Callable[[Any], QuerySet[Any]] | None] = None
     services: dict[str, Callable[..., Any]] = {}
     object_kwarg: str | None = None
 
     def get_queryset(self) -> QuerySet[Any]:
         selector = type(self).selector  # through the class: a plain function, not bound to the view
         if selector is None:
-            return super().get_queryset()  # type: ignore[misc]
-        return selector(self.request.user)  # type: ignore[attr-defined]
+            return super().get_queryset()
+        return selector(self.request.user)
 
     def call_service(self, verb: str, **kwargs: Any) -> Any:
         """Call the resource's `services[verb]` as the signed-in user."""
-        return self.services[verb](actor=self.request.user, **kwargs)  # type: ignore[attr-defined]
+        return self.services[verb](actor=self.request.user, **kwargs)
 
     def create_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
         """The create service's keywords from the validated data (without `version`)."""
@@ -229,7 +257,7 @@ class ServiceViewSetMixin:
         return {"data": data}
 
     def record_kwargs(self, instance: models.Model) -> dict[str, Any]:
-        return {self.object_kwarg or instance._meta.model_name: instance}
+        return {self.object_kwarg or instance._meta.model_name: instance}  # type: ignore[dict-item]  # a concrete model has a model_name
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data, _version = self.split_version(serializer)
@@ -237,8 +265,8 @@ class ServiceViewSetMixin:
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data, version = self.split_version(serializer)
-        kwargs = {**self.record_kwargs(serializer.instance), **self.update_kwargs(data)}
-        if "version" in serializer.fields:  # type: ignore[attr-defined]
+        kwargs = {**self.record_kwargs(serializer.instance), **self.update_kwargs(data)}  # type: ignore[arg-type]  # an update's serializer has its instance
+        if "version" in serializer.fields:  # type: ignore[attr-defined]  # every viewset here uses a Serializer, which has fields
             kwargs["expected_version"] = version
         self.written(serializer, self.call_service("update", **kwargs))
 
@@ -252,7 +280,7 @@ class ServiceViewSetMixin:
     def fresh_response(self, instance: models.Model, serializer_class: type[serializers.BaseSerializer]) -> Any:
         """An action's answer: the record as the selector reads it now, rendered by `serializer_class`."""
         fresh = self.get_queryset().get(pk=instance.pk)
-        return Response(serializer_class(fresh, context=self.get_serializer_context()).data)  # type: ignore[attr-defined]
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data)
 
     @staticmethod
     def split_version(serializer: serializers.BaseSerializer) -> tuple[dict[str, Any], int | None]:

@@ -35,7 +35,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
         if field.many_to_many:
             values[name] = sorted((instance.pk and getattr(instance, name).values_list("pk", flat=True)) or [])
         elif field.is_relation:
-            values[name] = getattr(instance, field.attname)
+            values[name] = getattr(instance, field.attname)  # type: ignore[union-attr]  # audited names are concrete fields
         else:
             values[name] = _plain(getattr(instance, name))
     return values
@@ -72,7 +72,7 @@ def audit_create(*, actor: User | None, instance: models.Model, fields: list[str
     after = snapshot(instance, fields)
     audit_record(
         actor=actor,
-        organization_id=instance.organization_id,  # type: ignore[attr-defined]
+        organization_id=instance.organization_id,  # type: ignore[attr-defined]  # audited models are tenant models
         action=AuditAction.CREATE,
         instance=instance,
         changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
@@ -84,7 +84,7 @@ def audit_delete(*, actor: User | None, instance: models.Model, fields: list[str
     before = snapshot(instance, fields)
     audit_record(
         actor=actor,
-        organization_id=instance.organization_id,  # type: ignore[attr-defined]
+        organization_id=instance.organization_id,  # type: ignore[attr-defined]  # audited models are tenant models
         action=AuditAction.DELETE,
         instance=instance,
         changes={k: [v, None] for k, v in before.items() if v not in (None, "", [])},

@@ -21,7 +21,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from keyaccount.tenancy.models import Organization, User
+    from keyaccount.tenancy.actors import Actor
+    from keyaccount.tenancy.models import Organization
 
 
 def now() -> datetime.datetime:
@@ -52,19 +53,19 @@ def organization_today(organization: Organization) -> datetime.date:
     return timezone.localdate(now(), timezone=organization_zone(organization))
 
 
-def user_zone(user: User | None) -> datetime.tzinfo:
+def user_zone(user: Actor) -> datetime.tzinfo:
     """The person's own time zone: "today" on their day and a time typed without a zone are read in it."""
     return zone_named(getattr(user, "timezone", None))
 
 
-def user_today(user: User | None) -> datetime.date:
+def user_today(user: Actor) -> datetime.date:
     """Today in the person's own time zone."""
     return timezone.localdate(now(), timezone=user_zone(user))
 
 
-def _organization_of(actor: User | None) -> Organization | None:
+def _organization_of(actor: Actor) -> Organization | None:
     """The organization of the actor's membership, read through the relation (the clock imports no app)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         return None
     try:
         return actor.membership.organization
@@ -78,7 +79,7 @@ def active_today() -> datetime.date:
     return timezone.localdate(now())
 
 
-def today_for(actor: User | None) -> datetime.date:
+def today_for(actor: Actor) -> datetime.date:
     """The organization's today for someone working in it (the installation's for someone outside any)."""
     organization = _organization_of(actor)
     if organization is None:
@@ -86,7 +87,7 @@ def today_for(actor: User | None) -> datetime.date:
     return organization_today(organization)
 
 
-def zone_for(actor: User | None) -> datetime.tzinfo:
+def zone_for(actor: Actor) -> datetime.tzinfo:
     """The time zone of the organization someone works in (the installation's for someone outside any)."""
     organization = _organization_of(actor)
     return organization_zone(organization) if organization is not None else installation_zone()

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from decimal import Decimal
 
 from django.db import models
@@ -38,9 +44,19 @@ class Currency(models.TextChoices):
     JPY = "JPY", _("Japanese yen (JPY)")
 
 
-def money_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
+class MoneyFieldOptions(TypedDict, total=False):
+    """What a money field may set besides its size: the options the models use."""
+
+    default: Decimal
+    null: bool
+    blank: bool
+    help_text: StrOrPromise
+    validators: Sequence[Callable[[Any], None]]
+
+
+def money_field(verbose_name: StrOrPromise, **kwargs: Unpack[MoneyFieldOptions]) -> models.DecimalField:
     """A money amount: 18 digits, 2 decimals (enough for every currency we offer)."""
-    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)
 
 
 def format_money(amount: Decimal | None, currency: str) -> str:

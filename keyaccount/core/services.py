@@ -35,7 +35,7 @@ def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None
     loaded = {
         field.name
         for field in instance._meta.concrete_fields
-        if field.many_to_one and getattr(instance, field.attname) is not None and field.is_cached(instance)
+        if field.many_to_one and getattr(instance, field.attname) is not None and field.is_cached(instance)  # type: ignore[attr-defined]  # a many-to-one field caches its object
     }
     errors: dict[str, Any] = {}
     try:
@@ -90,7 +90,7 @@ def claim_version(instance: models.Model, expected_version: int | None, **starti
     if qs.update(version=F("version") + 1) != 1:
         current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         raise ConflictError(current or 0)
-    instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]
+    instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]  # versioned, tenant-owned models only
 
 
 def apply_update(
@@ -124,7 +124,7 @@ def apply_update(
     if changes:
         audit_record(
             actor=actor,
-            organization_id=instance.organization_id,  # type: ignore[attr-defined]
+            organization_id=instance.organization_id,  # type: ignore[attr-defined]  # versioned, tenant-owned models only
             action=AuditAction.UPDATE,
             instance=instance,
             changes=changes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ CONFLICT_MESSAGE = _(
 )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError, renames: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on the form: on the named field when the form has it, else on top."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -32,7 +32,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, renames: dict[s
 
 
 def run_service(
-    form: forms.Form, service: Callable[..., Any], *, renames: dict[str, str] | None = None, **kwargs: Any
+    form: forms.BaseForm, service: Callable[..., Any], /, *, renames: dict[str, str] | None = None, **kwargs: Any
 ) -> tuple[Any, int]:
     """Call a write service for a submitted form.
 
@@ -53,7 +53,9 @@ def run_service(
 def wants_partial(request: HttpRequest) -> bool:
     """An htmx request for a fragment (not a boosted navigation, not a history restore that needs the page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:
@@ -62,8 +64,18 @@ def vary_on_htmx(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def checkbox_choices(form: forms.Form, *names: str) -> None:
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """`form.fields[name]` as the model choice field it is: `fields` is typed as plain Fields."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]` as the choice field it is: `fields` is typed as plain Fields."""
+    return cast("forms.ChoiceField", form.fields[name])
+
+
+def checkbox_choices(form: forms.BaseForm, *names: str) -> None:
     """Show multiple-choice fields of a filter bar as a row of checkboxes instead of a list box."""
     for name in names:
-        field = form.fields[name]
-        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        field = choice(form, name)
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[arg-type]  # a field's choices are what a widget takes

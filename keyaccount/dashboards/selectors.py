@@ -124,7 +124,7 @@ RENEWAL_WINDOW_LABELS = {30: _("within 30 days"), 60: _("31–60 days"), 90: _("
 def renewals_chart(frame: Frame, rows: list[Any]) -> Chart:
     """Contracts awaiting a renewal outcome by how soon the date that matters comes (notice deadline, or
     the end once notice was given): how many, and their MRR in the frame's currency."""
-    by_window = {w: [0, ZERO] for w in RENEWAL_WINDOW_LABELS}
+    by_window: dict[int, list[Any]] = {w: [0, ZERO] for w in RENEWAL_WINDOW_LABELS}
     for row in rows:
         by_window[row.window][0] += 1
         if row.contract.currency == frame.currency:
@@ -147,7 +147,8 @@ def renewals_chart(frame: Frame, rows: list[Any]) -> Chart:
 
 def renewal_list_chart(rows: list[Any]) -> Chart:
     """The contracts behind `renewals_chart`, nearest first."""
-    data, links = [], []
+    data: list[list[Any]] = []
+    links: list[str | None] = []
     for row in rows:
         contract = row.contract
         data.append(
@@ -192,7 +193,8 @@ def portfolio_chart(
         entry[0] += invoice.open_amount
         if invoice.is_overdue:
             entry[1] += invoice.open_amount
-    rows, links = [], []
+    rows: list[list[Any]] = []
+    links: list[str | None] = []
     for account in accounts:
         health = getattr(account, "health", None)
         rows.append(

@@ -31,6 +31,7 @@ from keyaccount.dashboards.charts import Chart, csv_response, find, payload
 from keyaccount.dashboards.periods import KINDS, Picker, picker_from, trend_months
 from keyaccount.kpis.base import Frame
 from keyaccount.kpis.scope import frame_from
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.models import Role, User
 from keyaccount.tenancy.permissions import ORG_WIDE, require
 from keyaccount.tenancy.selectors import teams_visible_to, users_visible_to
@@ -39,9 +40,9 @@ from keyaccount.tenancy.selectors import teams_visible_to, users_visible_to
 _FIELD_OF = {"period_start": "start", "period_end": "end"}
 
 
-def _frame(request: HttpRequest, picker: Picker, errors: dict[str, str]) -> Frame | None:
+def _frame(request: AuthenticatedHttpRequest, picker: Picker, errors: dict[str, str]) -> Frame | None:
     try:
-        frame = frame_from(request.user, picker.kpi_params())  # type: ignore[arg-type]
+        frame = frame_from(request.user, picker.kpi_params())
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(_FIELD_OF.get(name, name), " ".join(messages))
@@ -103,9 +104,9 @@ def _am_link(person: User) -> str:
 
 
 @login_required
-def organization(request: HttpRequest) -> HttpResponse:
+def organization(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything the reader sees (the organization for heads and admins), or one team."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     membership = require(actor, "see_money")
     org_wide = membership.role in ORG_WIDE
     today = organization_today(membership.organization)
@@ -155,9 +156,9 @@ OWNER_ROLES = (Role.ACCOUNT_MANAGER, Role.HEAD, Role.ADMIN)
 
 
 @login_required
-def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
+def account_manager(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """One account manager's portfolio and KPIs; heads and admins see the team average beside them."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     membership = require(actor, "see_money")
     org_wide = membership.role in ORG_WIDE
     if not org_wide and membership.role != Role.ACCOUNT_MANAGER:
@@ -220,9 +221,9 @@ def account_manager(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest, pk: int) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One account: its KPIs, health over time, revenue and touches by month, receivables, renewals."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     membership = require(actor, "see_money")
     target = accounts_visible_to(actor).select_related("owner").filter(pk=pk).first()
     if target is None:

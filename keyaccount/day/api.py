@@ -11,12 +11,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keyaccount.day.providers import fields
 from keyaccount.day.selectors import day_for
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.models import Role
 
 
@@ -35,5 +35,5 @@ class MyDayView(APIView):
     requests, meetings and money to see to; a specialist's tasks; a head's team and overdue receivables."""
 
     @extend_schema(responses={200: DaySerializer}, summary="My day")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(DaySerializer(day_for(request.user)).data)

@@ -16,6 +16,7 @@ from keyaccount.day.feed import calendar_feed, user_by_calendar_token
 from keyaccount.day.selectors import day_for
 from keyaccount.tenancy import services as tenancy_services
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import membership_of
 
@@ -28,12 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def my_day(request: HttpRequest) -> HttpResponse:
+def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do today: hot tasks, contacts due, requests to triage, meetings; a head sees the team."""
-    membership = membership_of(request.user)  # type: ignore[arg-type]
+    membership = membership_of(request.user)
     if membership is not None and membership.role == Role.CLIENT:
         return redirect("accounts:detail", membership.client_account_id)
-    day = day_for(request.user)  # type: ignore[arg-type]
+    day = day_for(request.user)
     return render(request, "day/day.html", {"day": day})
 
 
@@ -53,16 +54,16 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 @member_required
 @require_POST
-def calendar_token_create(request: HttpRequest) -> HttpResponse:
+def calendar_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new private feed address (the old one, if any, stops working)."""
-    tenancy_services.user_calendar_token_create(actor=request.user)  # type: ignore[arg-type]
+    tenancy_services.user_calendar_token_create(actor=request.user)
     messages.success(request, _("Your calendar address is ready. Add it to your calendar app as a subscription."))
     return redirect("preferences")
 
 
 @member_required
 @require_POST
-def calendar_token_revoke(request: HttpRequest) -> HttpResponse:
-    tenancy_services.user_calendar_token_revoke(actor=request.user)  # type: ignore[arg-type]
+def calendar_token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    tenancy_services.user_calendar_token_revoke(actor=request.user)
     messages.success(request, _("The calendar address no longer works."))
     return redirect("preferences")

@@ -7,6 +7,8 @@ these lists with its own seeded generator. The working loop's texts are in `keya
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 # --- our side -----------------------------------------------------------------------------------
 
 # What the agency's specialists do; specialist n works in DISCIPLINES[(n - 1) % 4].
@@ -289,7 +291,17 @@ GOALS = {
 
 # --- lifecycle ----------------------------------------------------------------------------------
 
-STATUS_COMMENTS = {
+
+class StatusComments(TypedDict):
+    """What the history says when an account changes status, in one language."""
+
+    active: str
+    at_risk: list[str]
+    paused: list[str]
+    churned: str
+
+
+STATUS_COMMENTS: dict[str, StatusComments] = {
     "ru": {
         "active": "Онбординг завершён, работы идут по плану",
         "at_risk": [

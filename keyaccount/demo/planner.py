@@ -215,7 +215,7 @@ class Planner:
             return [active, (AccountStatus.AT_RISK, "", rng.choice(texts["at_risk"]))]
         if plan.status == AccountStatus.PAUSED:
             return [active, (AccountStatus.PAUSED, "", rng.choice(texts["paused"]))]
-        path = [active]
+        path: list[tuple[str, str, str]] = [active]
         if rng.random() < 0.5:
             path.append((AccountStatus.AT_RISK, "", rng.choice(texts["at_risk"])))
         path.append((AccountStatus.CHURNED, rng.choice(d.CHURN_REASONS), texts["churned"]))

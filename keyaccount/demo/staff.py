@@ -47,7 +47,7 @@ def specialist_discipline(n: int) -> str:
 
 
 def _login_sort_key(membership: Membership) -> tuple[int, int, str]:
-    prefix, number = re.match(r"([a-z]+)(\d*)", membership.user.email).groups()  # type: ignore[union-attr]
+    prefix, number = re.match(r"([a-z]+)(\d*)", membership.user.email).groups()  # type: ignore[union-attr]  # demo emails match the pattern
     order = [p for p, _r in STAFF_ROLES]
     return (order.index(prefix) if prefix in order else len(order), int(number or 0), membership.user.email)
 
@@ -60,7 +60,7 @@ def login_lines(organization: Organization) -> list[str]:
         owned[owner_id] = owned.get(owner_id, 0) + 1
     lines = []
     for m in sorted(memberships, key=_login_sort_key):
-        prefix, number = re.match(r"([a-z]+)(\d*)", m.user.email).groups()  # type: ignore[union-attr]
+        prefix, number = re.match(r"([a-z]+)(\d*)", m.user.email).groups()  # type: ignore[union-attr]  # demo emails match the pattern
         label = ROLE_LABELS.get(prefix, m.get_role_display())
         if prefix == "specialist" and number:
             label = f"{label}, {d.DISCIPLINE_LABELS[specialist_discipline(int(number))]}"

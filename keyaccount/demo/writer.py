@@ -94,7 +94,7 @@ class Writer:
             target = self.accounts[link.to_account]
             contact = self.contacts[(link.from_account, link.contact_role)]
             contact_role_add(
-                actor=target.owner,
+                actor=target.owner,  # type: ignore[arg-type]  # every demo account has an owner
                 contact=contact,
                 account=target,
                 decision_role=link.decision_role,

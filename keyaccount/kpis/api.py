@@ -13,13 +13,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keyaccount.kpis import activity, revenue
 from keyaccount.kpis.base import Frame, Metric
 from keyaccount.kpis.scope import frame_from
+from keyaccount.tenancy.actors import AuthenticatedRequest
 
 # Every KPI, in the order the response lists them: `def key(frame) -> Metric` in its module.
 KPI_FUNCTIONS: dict[str, Callable[[Frame], Metric]] = {
@@ -116,7 +116,7 @@ class KpiView(APIView):
             403: OpenApiResponse(description="Your role does not see money."),
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         try:
             frame = frame_from(request.user, request.query_params)
         except DjangoValidationError as error:

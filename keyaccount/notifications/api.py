@@ -17,6 +17,7 @@ from keyaccount.core.api import ServiceViewSetMixin
 from keyaccount.notifications import services
 from keyaccount.notifications.models import Notification, NotificationKind
 from keyaccount.notifications.selectors import notification_preferences_of, notifications_visible_to
+from keyaccount.tenancy.actors import AuthenticatedRequest
 
 # --- notifications ----------------------------------------------------------------------------------
 
@@ -76,13 +77,13 @@ class NotificationViewSet(
 
     @extend_schema(request=None, responses={200: NotificationSerializer}, summary="Mark a notification read")
     @action(detail=True, methods=["post"], url_path="read")
-    def read(self, request: Request, pk: str | None = None) -> Response:
+    def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notification = services.notification_mark_read(actor=request.user, notification=self.get_object())
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(request=None, responses={200: ReadAllSerializer}, summary="Mark all my notifications read")
     @action(detail=False, methods=["post"], url_path="read-all", filterset_class=None, pagination_class=None)
-    def read_all(self, request: Request) -> Response:
+    def read_all(self, request: AuthenticatedRequest) -> Response:
         return Response({"marked": services.notification_mark_all_read(actor=request.user)})
 
 
@@ -91,7 +92,7 @@ class NotificationViewSet(
 
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
-    label = serializers.CharField(read_only=True, help_text=_("The kind, in the person's language."))
+    label = serializers.CharField(read_only=True, help_text=_("The kind, in the person's language."))  # type: ignore[assignment]  # the API field; not Field.label
     email = serializers.BooleanField(help_text=_("Also send this kind by email (on unless turned off)."))
 
 
@@ -118,7 +119,7 @@ class NotificationPreferencesView(APIView):
         description='Send the kinds to change, e.g. `[{"kind": "task_due_soon", "email": false}]`; '
         "kinds left out keep their setting.",
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         payload = PreferenceSerializer(data=request.data, many=True)
         payload.is_valid(raise_exception=True)
         services.notification_preferences_set(

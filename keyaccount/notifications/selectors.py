@@ -8,13 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from keyaccount.notifications.models import Notification, NotificationKind, NotificationPreference
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.permissions import membership_of
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
 
 
-def notifications_visible_to(actor: User | None) -> QuerySet[Notification]:
+def notifications_visible_to(actor: Actor) -> QuerySet[Notification]:
     """The actor's own notifications, newest first (nobody reads anyone else's, heads included)."""
     membership = membership_of(actor)
     if membership is None:
@@ -22,7 +23,7 @@ def notifications_visible_to(actor: User | None) -> QuerySet[Notification]:
     return Notification.objects.filter(organization_id=membership.organization_id, recipient_id=membership.user_id)
 
 
-def notification_get_for(actor: User | None, pk: object) -> Notification:
+def notification_get_for(actor: Actor, pk: int | str) -> Notification:
     """One of the actor's notifications or 404."""
     try:
         return notifications_visible_to(actor).get(pk=pk)
@@ -30,7 +31,7 @@ def notification_get_for(actor: User | None, pk: object) -> Notification:
         raise Http404 from None
 
 
-def unread_count(actor: User | None) -> int:
+def unread_count(actor: Actor) -> int:
     """How many of the actor's notifications are unread: one COUNT on the (organization, recipient, read_at) index."""
     return notifications_visible_to(actor).filter(read_at__isnull=True).count()
 

@@ -21,6 +21,7 @@ from keyaccount.notifications.selectors import (
     notifications_visible_to,
 )
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 
 PAGE_SIZE = 30
 
@@ -29,7 +30,7 @@ PAGE_SIZE = 30
 
 
 @member_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's notifications, newest first; unread ones stand out. Email preferences below."""
     unread_only = request.GET.get("unread") in ("1", "true")
     notifications = notifications_visible_to(request.user)
@@ -39,7 +40,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     labels = dict(NotificationKind.choices)
     preferences = [
         {"kind": kind, "label": labels[kind], "email": on}
-        for kind, on in notification_preferences_of(request.user).items()  # type: ignore[arg-type]
+        for kind, on in notification_preferences_of(request.user).items()
     ]
     context = {"page": page, "unread_only": unread_only, "preferences": preferences}
     return render(request, "notifications/list.html", context)
@@ -54,17 +55,17 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @member_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one read; with `next`, go on to what it is about."""
     notification = notification_get_for(request.user, pk)
-    services.notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+    services.notification_mark_read(actor=request.user, notification=notification)
     return redirect(_safe_next(request, "notifications"))
 
 
 @member_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    marked = services.notification_mark_all_read(actor=request.user)  # type: ignore[arg-type]
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    marked = services.notification_mark_all_read(actor=request.user)
     if marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications")
@@ -72,11 +73,11 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save which kinds also come by email: a ticked box is on, an unticked one off."""
     ticked = set(request.POST.getlist("email"))
     services.notification_preferences_set(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         email={kind: kind in ticked for kind in NotificationKind.values},
     )
     messages.success(request, _("Email preferences saved."))

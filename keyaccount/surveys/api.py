@@ -118,7 +118,7 @@ class SurveyViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        sent = services.send_surveys(actor=request.user, **payload.validated_data)
+        sent = services.send_surveys(actor=self.request.user, **payload.validated_data)
         fresh = self.get_queryset().filter(pk__in=[s.pk for s in sent]).order_by("pk")
         data = SurveySerializer(fresh, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -37,7 +37,8 @@ class SurveyFilterForm(forms.Form):
     """A period that ends before it starts is refused on `sent_to`, and neither of its days is used."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("sent_from"), cleaned.get("sent_to")
         if start is not None and end is not None and end < start:
             self.add_error("sent_to", _("“To” is before “From”: the period ends before it starts."))

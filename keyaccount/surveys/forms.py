@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.contacts.selectors import contacts_of_account
 from keyaccount.core import clock
+from keyaccount.core.web import model_choice
 from keyaccount.surveys.models import SurveyKind
 from keyaccount.surveys.services import MAX_COMMENT, MAX_EXPIRY_DAYS, SCORE_RANGE
 
@@ -29,7 +30,9 @@ class SendSurveyForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("CSAT: how satisfied, 1–5. NPS: how likely to recommend us, 0–10."),
     )
-    contacts = forms.ModelMultipleChoiceField(label=_("Send to"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    contacts: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Send to"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     expires_in_days = forms.IntegerField(
         label=_("The link works for (days)"), min_value=1, max_value=MAX_EXPIRY_DAYS, initial=14
     )
@@ -42,8 +45,8 @@ class SendSurveyForm(forms.Form):
         self.unreachable = list(
             people.filter(Q(email="") | Q(left_on__lte=today)).only("pk", "name", "email", "left_on")
         )
-        self.fields["contacts"].queryset = self.reachable
-        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} · {c.email}"
+        model_choice(self, "contacts").queryset = self.reachable
+        model_choice(self, "contacts").label_from_instance = lambda c: f"{c.name} · {c.email}"  # type: ignore[method-assign,assignment]  # Django's documented per-field override
 
 
 class AnswerForm(forms.Form):

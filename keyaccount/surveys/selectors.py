@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -21,28 +21,26 @@ from keyaccount.comms.models import Feedback, Interaction, InteractionState
 from keyaccount.core import clock
 from keyaccount.core.arithmetic import ratio
 from keyaccount.surveys.models import Survey
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.permissions import can, scoped_to_accounts_q
-
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
 
 # The roles that send and read surveys are exactly those that edit an account's records: admin, head,
 # account manager, assistant. One capability, so the rule stays in tenancy/permissions.py.
 SURVEY_CAPABILITY = "edit_account"
 
 
-def may_see_surveys(actor: User | None) -> bool:
+def may_see_surveys(actor: Actor) -> bool:
     return can(actor, SURVEY_CAPABILITY)
 
 
-def surveys_visible_to(actor: User | None) -> QuerySet[Survey]:
+def surveys_visible_to(actor: Actor) -> QuerySet[Survey]:
     """Surveys of the accounts the actor sees, if their role reads surveys; with what a list shows."""
     return Survey.objects.filter(scoped_to_accounts_q(actor, SURVEY_CAPABILITY)).select_related(
         "account", "contact", "sent_by"
     )
 
 
-def survey_get_for(actor: User | None, pk: object) -> Survey:
+def survey_get_for(actor: Actor, pk: object) -> Survey:
     """One survey the actor sees; 404 otherwise (another organization's, or a role that never sees surveys)."""
     try:
         return surveys_visible_to(actor).get(pk=int(str(pk)))
@@ -92,13 +90,11 @@ def latest_answers(
     )
     result: dict[int, dict[str, tuple[int, datetime.date]]] = {}
     for account_id, kind, score, answered_at in rows:
-        result.setdefault(account_id, {})[kind] = (score, answered_at.astimezone(zone).date())
+        result.setdefault(account_id, {})[kind] = (score, answered_at.astimezone(zone).date())  # type: ignore[assignment,union-attr]  # answered: score and time set
     return result
 
 
-def feedback_from_interactions(
-    actor: User | None, start: datetime.datetime, end: datetime.datetime
-) -> QuerySet[Interaction]:
+def feedback_from_interactions(actor: Actor, start: datetime.datetime, end: datetime.datetime) -> QuerySet[Interaction]:
     """Held interactions in [start, end) where the client thanked us or complained, on the accounts whose
     surveys the actor sees; newest first. Not scored answers: the CSAT and NPS KPIs never count them."""
     if not may_see_surveys(actor):
@@ -141,7 +137,7 @@ class Score:
 
 
 def answers_between(
-    account_ids: QuerySet, kind: str, start: datetime.datetime, end: datetime.datetime
+    account_ids: QuerySet[Any], kind: str, start: datetime.datetime, end: datetime.datetime
 ) -> QuerySet[Survey]:
     """Answers of `kind` given in [start, end) on those accounts (by the time of the answer)."""
     return Survey.objects.filter(

@@ -37,6 +37,7 @@ from keyaccount.surveys.selectors import (
     surveys_visible_to,
 )
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
@@ -78,11 +79,11 @@ def _summary(actor: User, account: Any, first: datetime.date, last: datetime.dat
 
 
 @member_required
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Surveys sent in the period (the last 90 days unless chosen) with their answers; the period's CSAT,
     NPS and response counts; and the thanks and complaints logged with interactions. A filter change (htmx)
     gets the results only."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not may_see_surveys(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     today = clock.today_for(request.user)
@@ -117,9 +118,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def survey_send(request: HttpRequest, account_pk: int) -> HttpResponse:
+def survey_send(request: AuthenticatedHttpRequest, account_pk: int) -> HttpResponse:
     """Send a CSAT or NPS question to some of the account's people; each gets their own link by email."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = account_get_for(actor, account_pk)
     if not accounts_editable_by(actor, SURVEY_CAPABILITY).filter(pk=account.pk).exists():
         raise PermissionDenied(_("You cannot send surveys for this account."))
@@ -168,7 +169,7 @@ def _speak_the_emails_language(request: HttpRequest, survey: Survey) -> None:
     language = getattr(survey.sent_by, "language", None)
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and language in dict(settings.LANGUAGES):
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
 
 
 @never_cache
@@ -191,7 +192,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            context = {"survey": survey, "organization": survey.organization}
+            context: dict[str, Any] = {"survey": survey, "organization": survey.organization}
             return _public(render(request, "surveys/answer_thanks.html", context))
     context = {"survey": survey, "organization": survey.organization, "form": form}
     return _public(render(request, "surveys/answer.html", context, status=400 if request.method == "POST" else 200))

@@ -24,11 +24,11 @@ def member_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if membership_of(request.user) is None:  # type: ignore[arg-type]
+        if membership_of(request.user) is None:
             raise PermissionDenied(_("You are not a member of an organization."))
         return view(request, *args, **kwargs)
 
-    return login_required(wrapper)  # type: ignore[return-value]
+    return login_required(wrapper)
 
 
 class IsOrganizationMember(permissions.BasePermission):

@@ -16,17 +16,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from keyaccount.accounts.models import Account
-from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.api import (
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
     ServiceViewSetMixin,
 )
 from keyaccount.tenancy import services
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.models import Invitation, Role, User
 from keyaccount.tenancy.permissions import membership_of
-from keyaccount.tenancy.selectors import invitations_visible_to, users_visible_to
+from keyaccount.tenancy.selectors import client_accounts_for, invitations_visible_to, users_visible_to
 
 # --- sign-in token ----------------------------------------------------------------------------------
 
@@ -66,7 +65,7 @@ class ObtainTokenView(APIView):
         user = authenticate(request=request._request, username=email, password=payload.validated_data["password"])
         if getattr(request._request, "axes_locked_out", False):
             # Answered here in JSON; axes' middleware would otherwise replace it with its HTML page.
-            request._request.axes_locked_out = False
+            request._request.axes_locked_out = False  # type: ignore[attr-defined]  # django-axes reads this flag
             return Response(
                 {"detail": _("Too many failed sign-in attempts. Try again later or reset your password.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
@@ -117,6 +116,7 @@ class MeSerializer(serializers.ModelSerializer):
 class MeView(generics.RetrieveUpdateAPIView):
     """The signed-in user, their role and organization; PATCH changes name, time zone and language."""
 
+    request: AuthenticatedRequest
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -124,7 +124,7 @@ class MeView(generics.RetrieveUpdateAPIView):
         membership_of(self.request.user)  # loads the membership once for `role` and `organization`
         return self.request.user
 
-    def perform_update(self, serializer: MeSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         user = self.request.user
         data = serializer.validated_data
         services.user_update_preferences(
@@ -172,8 +172,8 @@ class UserViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class InvitationSerializer(ServiceModelSerializer):
     client_account = ScopedPrimaryKeyRelatedField(
-        model=Account,
-        scope=accounts_visible_to,
+        model=Invitation._meta.get_field("client_account").related_model,  # type: ignore[arg-type]  # a model, never "self"
+        scope=client_accounts_for,
         allow_null=True,
         required=False,
         help_text=_("For a client representative: the account whose portal they will see."),

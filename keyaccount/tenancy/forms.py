@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.core.web import choice, model_choice
 from keyaccount.tenancy.models import TIMEZONE_CHOICES, Invitation, Role
 
 
@@ -64,7 +65,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ACCOUNT_MANAGER)
-    client_account = forms.ModelChoiceField(
+    client_account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Client account"),
         queryset=None,
         required=False,
@@ -74,7 +75,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client_account"].queryset = accounts  # type: ignore[attr-defined]
+        model_choice(self, "client_account").queryset = accounts
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -140,11 +141,13 @@ class TeamForm(forms.Form):
     """A team's name and the head who leads it."""
 
     name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
-    lead = forms.ModelChoiceField(label=_("Lead"), queryset=None, required=False, empty_label="—")
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Lead"), queryset=None, required=False, empty_label="—"
+    )
 
     def __init__(self, *args: Any, leads: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        model_choice(self, "lead").queryset = leads
 
 
 class TeamMembershipForm(forms.Form):
@@ -155,7 +158,7 @@ class TeamMembershipForm(forms.Form):
     def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.teams = {str(team.pk): team for team in teams}
-        self.fields["team"].choices = [("", "—"), *((str(t.pk), t.name) for t in teams)]  # type: ignore[attr-defined]
+        choice(self, "team").choices = [("", "—"), *((str(t.pk), t.name) for t in teams)]
 
     def clean_team(self) -> Any:
         value = self.cleaned_data.get("team") or ""

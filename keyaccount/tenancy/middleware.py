@@ -30,5 +30,5 @@ class UserLanguageMiddleware:
             and getattr(user, "language", None) in _SUPPORTED
         ):
             translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.models import Membership, Role
 
 if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+    from django_stubs_ext import StrOrPromise
 
 ORG_WIDE = {Role.ADMIN, Role.HEAD}
 TEAM_BASED = {Role.ACCOUNT_MANAGER, Role.ASSISTANT, Role.SPECIALIST}
@@ -67,7 +68,7 @@ CAPABILITIES: dict[str, set[str]] = {
 }
 
 
-def membership_of(actor: User | None) -> Membership | None:
+def membership_of(actor: Actor) -> Membership | None:
     """The actor's membership, cached on the user object for the request."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
@@ -77,16 +78,16 @@ def membership_of(actor: User | None) -> Membership | None:
         return None
 
 
-def role_of(actor: User | None) -> str | None:
+def role_of(actor: Actor) -> str | None:
     membership = membership_of(actor)
     return membership.role if membership else None
 
 
-def can(actor: User | None, capability: str) -> bool:
+def can(actor: Actor, capability: str) -> bool:
     return role_of(actor) in CAPABILITIES[capability]
 
 
-def require(actor: User | None, capability: str) -> Membership:
+def require(actor: Actor, capability: str) -> Membership:
     """The actor's membership if their role allows `capability`; otherwise PermissionDenied."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CAPABILITIES[capability]:
@@ -127,7 +128,7 @@ def _sold_account_ids(membership: Membership):
     )
 
 
-def visible_accounts_q(actor: User | None, prefix: str = "") -> Q:
+def visible_accounts_q(actor: Actor, prefix: str = "") -> Q:
     """Accounts the actor may see; `prefix` reaches an account through a relation (e.g. "account__")."""
     membership = membership_of(actor)
     if membership is None:
@@ -150,7 +151,7 @@ def visible_accounts_q(actor: User | None, prefix: str = "") -> Q:
     return NOTHING
 
 
-def editable_accounts_q(actor: User | None, capability: str = "edit_account", prefix: str = "") -> Q:
+def editable_accounts_q(actor: Actor, capability: str = "edit_account", prefix: str = "") -> Q:
     """Accounts whose records the actor may change under `capability`."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CAPABILITIES[capability]:
@@ -160,7 +161,7 @@ def editable_accounts_q(actor: User | None, capability: str = "edit_account", pr
     return visible_accounts_q(actor, prefix)
 
 
-def managed_accounts_q(actor: User | None, prefix: str = "") -> Q:
+def managed_accounts_q(actor: Actor, prefix: str = "") -> Q:
     """Accounts whose team the actor may change: the organization for a head, own accounts for an AM."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CAPABILITIES["manage_team"]:
@@ -175,7 +176,7 @@ def managed_accounts_q(actor: User | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organization_id": membership.organization_id, f"{prefix}pk__in": own})
 
 
-def visible_contacts_q(actor: User | None) -> Q:
+def visible_contacts_q(actor: Actor) -> Q:
     """Contacts whose home account or linked account the actor sees (never for client users)."""
     if not can(actor, "see_contacts"):
         return NOTHING
@@ -189,7 +190,7 @@ def visible_contacts_q(actor: User | None) -> Q:
     return Q(organization_id=membership.organization_id) & (visible_accounts_q(actor, "account__") | Q(pk__in=linked))
 
 
-def visible_users_q(actor: User | None) -> Q:
+def visible_users_q(actor: Actor) -> Q:
     """Users of the actor's organization (colleagues), for pickers and owner filters."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CAPABILITIES["see_people"]:
@@ -199,7 +200,7 @@ def visible_users_q(actor: User | None) -> Q:
     return Q(membership__organization_id=membership.organization_id, is_active=True)
 
 
-def visible_tasks_q(actor: User | None) -> Q:
+def visible_tasks_q(actor: Actor) -> Q:
     """Tasks: a specialist sees the tasks assigned to them; the account side sees their accounts' tasks."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CAPABILITIES["see_tasks"]:
@@ -209,7 +210,7 @@ def visible_tasks_q(actor: User | None) -> Q:
     return visible_accounts_q(actor, "account__")
 
 
-def scoped_to_accounts_q(actor: User | None, capability: str) -> Q:
+def scoped_to_accounts_q(actor: Actor, capability: str) -> Q:
     """Rows of an account-owned model (requests, projects, interactions) the actor may see under `capability`."""
     if not can(actor, capability):
         return NOTHING
@@ -217,7 +218,7 @@ def scoped_to_accounts_q(actor: User | None, capability: str) -> Q:
 
 
 def require_on_account(
-    actor: User | None, account_id: int, capability: str, *, scope: Q | None = None, message: str | None = None
+    actor: Actor, account_id: int, capability: str, *, scope: Q | None = None, message: StrOrPromise | None = None
 ) -> Membership:
     """The actor's membership when their role allows `capability` on this very account; else PermissionDenied.
 

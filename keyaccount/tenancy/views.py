@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core import clock
 from keyaccount.tenancy import services
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
@@ -33,9 +33,14 @@ from keyaccount.tenancy.forms import (
     RoleChangeForm,
     add_service_errors,
 )
-from keyaccount.tenancy.models import Invitation, Role, User
+from keyaccount.tenancy.models import Invitation, Role
 from keyaccount.tenancy.permissions import require
-from keyaccount.tenancy.selectors import invitation_by_token, invitations_visible_to, users_visible_to
+from keyaccount.tenancy.selectors import (
+    client_accounts_for,
+    invitation_by_token,
+    invitations_visible_to,
+    users_visible_to,
+)
 
 # Accepting an invitation signs the new member in; the throttling backend only guards the sign-in form.
 _SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -85,7 +90,7 @@ def _people_page(
     failed_role_form: tuple[int, RoleChangeForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     members = users_visible_to(actor).select_related("membership__client_account").order_by("name", "email")
     rows: list[dict[str, Any]] = []
     for person in members:
@@ -101,19 +106,19 @@ def _people_page(
     context = {
         "rows": rows,
         "invitations": open_invitations,
-        "invite_form": invite_form or InvitationForm(accounts=accounts_visible_to(actor).order_by("name")),
+        "invite_form": invite_form or InvitationForm(accounts=client_accounts_for(actor)),
     }
     return render(request, "tenancy/people.html", context, status=status)
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organization's members and open invitations; administrators invite people here."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "invite")
     if request.method != "POST":
         return _people_page(request)
-    form = InvitationForm(request.POST, accounts=accounts_visible_to(actor).order_by("name"))
+    form = InvitationForm(request.POST, accounts=client_accounts_for(actor))
     if form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -134,9 +139,9 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def people_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def people_change_role(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """An administrator gives a colleague another role."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "invite")
     person = users_visible_to(actor).filter(membership__pk=membership_id).first()
     if person is None:
@@ -159,9 +164,9 @@ def people_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An administrator withdraws an invitation that was not accepted; its link stops working."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "invite")
     invitation = invitations_visible_to(actor).filter(pk=pk).first()
     if invitation is None:
@@ -216,9 +221,9 @@ def _invitation_problem(invitation: Invitation | None) -> tuple[str, int]:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A person's own name, time zone and language."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     initial = {"name": user.name, "timezone": user.timezone, "language": user.language}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.tenancy import services
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.forms import TeamForm, TeamMembershipForm, add_service_errors
 from keyaccount.tenancy.models import Role, User
 from keyaccount.tenancy.permissions import require
@@ -27,13 +28,13 @@ def _leads(actor: User) -> Any:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     create_form: TeamForm | None = None,
     failed_member: tuple[int, TeamMembershipForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     teams = list(teams_visible_to(actor).order_by("name"))
     managers = list(
         users_visible_to(actor)
@@ -61,9 +62,9 @@ def _page(
 
 
 @login_required
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organization's teams and their account managers; an administrator creates teams here."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "edit_settings")
     if request.method != "POST":
         return _page(request)
@@ -81,9 +82,9 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def team_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An administrator dissolves a team; its account managers stay, without a team."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "edit_settings")
     team = teams_visible_to(actor).filter(pk=pk).first()
     if team is None:
@@ -95,9 +96,9 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def team_member(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """An administrator puts an account manager in a team, or takes them out."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require(actor, "edit_settings")
     person = (
         users_visible_to(actor)

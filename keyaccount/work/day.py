@@ -66,7 +66,7 @@ def _requests(actor: User) -> list[Request]:
     )
     now = clock.now()
     for r in rows:
-        r.over_target = r.is_over_target_at(now)  # type: ignore[attr-defined]
+        r.over_target = r.is_over_target_at(now)  # type: ignore[attr-defined]  # shown on my day
     return rows
 
 

@@ -30,6 +30,7 @@ from keyaccount.work.models import (
     TaskChecklistItem,
     TaskComment,
     TaskPriority,
+    TaskQuerySet,
     TaskStatus,
     due_soon_q,
     over_target_q,
@@ -93,7 +94,7 @@ class TaskFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
-    def only_open(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+    def only_open(self, queryset: TaskQuerySet, name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
         return queryset.open() if value else queryset.exclude(status__in=OPEN_TASK_STATUSES)

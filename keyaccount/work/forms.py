@@ -7,7 +7,7 @@ zone are read in the person's own time zone (the middleware activates it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.forms import DateInput, DateTimeInput, version_field
 from keyaccount.contacts.selectors import contacts_of_account
 from keyaccount.core.money import Currency
+from keyaccount.core.web import model_choice
 from keyaccount.tenancy.selectors import team_candidates
 from keyaccount.work import selectors
 from keyaccount.work.models import (
@@ -29,6 +30,8 @@ from keyaccount.work.models import (
 )
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from keyaccount.accounts.models import Account
     from keyaccount.tenancy.models import User
 
@@ -37,10 +40,10 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y
 
 def _datetime_field(field: forms.Field) -> None:
     field.widget = DateTimeInput()
-    field.input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+    cast("forms.DateTimeField", field).input_formats = DATETIME_FORMATS  # every caller passes a date-time field
 
 
-def _projects_of(actor: User, account: Account):  # type: ignore[no-untyped-def]
+def _projects_of(actor: User, account: Account) -> QuerySet[Project]:
     return (
         selectors.projects_visible_to(actor)
         .filter(account_id=account.pk)
@@ -50,20 +53,20 @@ def _projects_of(actor: User, account: Account):  # type: ignore[no-untyped-def]
     )
 
 
-def _assignees(actor: User):  # type: ignore[no-untyped-def]
+def _assignees(actor: User) -> QuerySet[User]:
     return team_candidates(actor)
 
 
 class AccountPickForm(forms.Form):
     """Which account the new record is for: those whose work the person may change."""
 
-    account = forms.ModelChoiceField(label=_("Account"), queryset=None)
+    account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Account"), queryset=None)
 
     def __init__(self, *args: Any, actor: User, capability: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from keyaccount.accounts.selectors import accounts_editable_by
 
-        self.fields["account"].queryset = accounts_editable_by(actor, capability).only("pk", "name")
+        model_choice(self, "account").queryset = accounts_editable_by(actor, capability).only("pk", "name")
 
 
 # --- tasks ------------------------------------------------------------------------------------------
@@ -87,10 +90,10 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _assignees(actor)
-        self.fields["assignee"].empty_label = _("Nobody yet")
-        self.fields["project"].queryset = _projects_of(actor, account)
-        self.fields["project"].empty_label = _("No project")
+        model_choice(self, "assignee").queryset = _assignees(actor)
+        model_choice(self, "assignee").empty_label = _("Nobody yet")
+        model_choice(self, "project").queryset = _projects_of(actor, account)
+        model_choice(self, "project").empty_label = _("No project")
         _datetime_field(self.fields["due_at"])
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -131,7 +134,8 @@ class MoveDueForm(forms.Form):
         self.fields["version"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.task.due_at is not None and not (data.get("reason") or "").strip():
             self.add_error("reason", _("The date was promised already: say why it moves."))
         return data
@@ -164,10 +168,12 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _datetime_field(self.fields["received_at"])
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["contact"].queryset = contacts_of_account(actor, account.pk).select_related(None).only("pk", "name")
-        self.fields["contact"].empty_label = _("Not recorded")
-        self.fields["project"].queryset = _projects_of(actor, account)
-        self.fields["project"].empty_label = _("No project")
+        model_choice(self, "contact").queryset = (
+            contacts_of_account(actor, account.pk).select_related(None).only("pk", "name")
+        )
+        model_choice(self, "contact").empty_label = _("Not recorded")
+        model_choice(self, "project").queryset = _projects_of(actor, account)
+        model_choice(self, "project").empty_label = _("No project")
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
@@ -177,16 +183,19 @@ class AcceptTaskForm(forms.Form):
     """One task made from an accepted request; a row left blank is skipped."""
 
     title = forms.CharField(label=_("Task"), max_length=200, required=False)
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody yet"))
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody yet")
+    )
     due_at = forms.DateTimeField(label=_("Due"), required=False, input_formats=DATETIME_FORMATS)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _assignees(actor)
+        model_choice(self, "assignee").queryset = _assignees(actor)
         self.fields["due_at"].widget = DateTimeInput()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("title") and (data.get("assignee") or data.get("due_at")):
             self.add_error("title", _("Give the task a title."))
         return data
@@ -279,14 +288,15 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, account: Account, show_money: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = selectors.services_of(actor).filter(is_active=True)
+        model_choice(self, "service").queryset = selectors.services_of(actor).filter(is_active=True)
         if self.instance.pk and self.instance.service_id:
             # Keep a service that is no longer offered on the projects that already have it.
-            self.fields["service"].queryset = selectors.services_of(actor).filter(
-                pk__in=[self.instance.service_id, *self.fields["service"].queryset.values_list("pk", flat=True)]
+            offered = selectors.services_of(actor).filter(is_active=True).values_list("pk", flat=True)
+            model_choice(self, "service").queryset = selectors.services_of(actor).filter(
+                pk__in=[self.instance.service_id, *offered]
             )
-        self.fields["service"].empty_label = _("No service")
-        self.fields["team"].queryset = _assignees(actor)
+        model_choice(self, "service").empty_label = _("No service")
+        model_choice(self, "team").queryset = _assignees(actor)
         self.fields["team"].required = False
         if not self.instance.pk:
             self.fields["currency"].initial = account.currency

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from keyaccount.core import clock
+from keyaccount.tenancy.actors import Actor
 from keyaccount.tenancy.permissions import can, membership_of, scoped_to_accounts_q, visible_accounts_q, visible_tasks_q
 from keyaccount.work.models import (
     DUE_SOON,
@@ -27,22 +29,21 @@ from keyaccount.work.models import (
     TaskStatusChange,
 )
 
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+M = TypeVar("M", bound=Model)
 
 
-def _get(qs: QuerySet, pk: object):  # type: ignore[type-arg]
+def _get(qs: QuerySet[M], pk: int | str) -> M:
     """One row of a scoped queryset or 404 (another organization's id answers like a missing one)."""
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 # --- service catalogue ------------------------------------------------------------------------------
 
 
-def services_of(actor: User | None) -> QuerySet[Service]:
+def services_of(actor: Actor) -> QuerySet[Service]:
     """The organization's service catalogue (everyone in it may read it)."""
     membership = membership_of(actor)
     if membership is None:
@@ -50,14 +51,14 @@ def services_of(actor: User | None) -> QuerySet[Service]:
     return Service.objects.filter(organization_id=membership.organization_id)
 
 
-def service_get_for(actor: User | None, pk: object) -> Service:
+def service_get_for(actor: Actor, pk: int | str) -> Service:
     return _get(services_of(actor), pk)
 
 
 # --- projects ---------------------------------------------------------------------------------------
 
 
-def projects_visible_to(actor: User | None) -> QuerySet[Project]:
+def projects_visible_to(actor: Actor) -> QuerySet[Project]:
     """Projects of the accounts the actor sees, with service, team and goals prefetched."""
     return (
         Project.objects.filter(scoped_to_accounts_q(actor, "see_projects"))
@@ -66,11 +67,11 @@ def projects_visible_to(actor: User | None) -> QuerySet[Project]:
     )
 
 
-def project_get_for(actor: User | None, pk: object) -> Project:
+def project_get_for(actor: Actor, pk: int | str) -> Project:
     return _get(projects_visible_to(actor), pk)
 
 
-def project_goals_visible_to(actor: User | None) -> QuerySet[ProjectGoal]:
+def project_goals_visible_to(actor: Actor) -> QuerySet[ProjectGoal]:
     if not can(actor, "see_projects"):
         return ProjectGoal.objects.none()
     return ProjectGoal.objects.filter(visible_accounts_q(actor, "project__account__")).select_related(
@@ -81,7 +82,7 @@ def project_goals_visible_to(actor: User | None) -> QuerySet[ProjectGoal]:
 # --- requests ---------------------------------------------------------------------------------------
 
 
-def requests_visible_to(actor: User | None) -> RequestQuerySet:
+def requests_visible_to(actor: Actor) -> RequestQuerySet:
     """Client requests of the accounts the actor sees (the account side only), with `over_target`."""
     qs = Request.objects.filter(scoped_to_accounts_q(actor, "see_requests")).select_related(
         "account", "contact", "project", "logged_by", "triaged_by"
@@ -91,16 +92,16 @@ def requests_visible_to(actor: User | None) -> RequestQuerySet:
     )
 
 
-def request_get_for(actor: User | None, pk: object) -> Request:
+def request_get_for(actor: Actor, pk: int | str) -> Request:
     return _get(requests_visible_to(actor), pk)
 
 
-def requests_waiting(actor: User | None) -> QuerySet[Request]:
+def requests_waiting(actor: Actor) -> QuerySet[Request]:
     """Requests waiting for triage, the most urgent answer first; `over_target` marks those already late."""
     return requests_visible_to(actor).waiting().order_by("response_due_at", "received_at", "id")
 
 
-def request_filter_stats(actor: User | None, account_ids: list[int]) -> dict[int, dict[str, int]]:
+def request_filter_stats(actor: Actor, account_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per account: how many requests were rejected, quoted, accepted and are waiting (the AM's filtering work)."""
     rows = (
         Request.objects.filter(scoped_to_accounts_q(actor, "see_requests"), account_id__in=list(account_ids))
@@ -132,7 +133,7 @@ def _checklist_count(done: bool | None = None) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def tasks_visible_to(actor: User | None) -> TaskQuerySet:
+def tasks_visible_to(actor: Actor) -> TaskQuerySet:
     """Tasks the actor sees (a specialist: theirs), with the overdue/due-soon flags and checklist progress."""
     qs = Task.objects.filter(visible_tasks_q(actor)).select_related(
         "account", "project", "request", "assignee", "created_by"
@@ -142,11 +143,11 @@ def tasks_visible_to(actor: User | None) -> TaskQuerySet:
     )
 
 
-def task_get_for(actor: User | None, pk: object) -> Task:
+def task_get_for(actor: Actor, pk: int | str) -> Task:
     return _get(tasks_visible_to(actor), pk)
 
 
-def task_detail_for(actor: User | None, pk: object) -> Task:
+def task_detail_for(actor: Actor, pk: int | str) -> Task:
     """A task with everything its page shows: checklist, comments, status and deadline history."""
     qs = tasks_visible_to(actor).prefetch_related(
         "checklist",
@@ -177,17 +178,17 @@ def tasks_needing_reminder(now: datetime.datetime, window: datetime.timedelta = 
     )
 
 
-def checklist_items_visible_to(actor: User | None) -> QuerySet[TaskChecklistItem]:
+def checklist_items_visible_to(actor: Actor) -> QuerySet[TaskChecklistItem]:
     return TaskChecklistItem.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related("task")
 
 
-def task_comments_visible_to(actor: User | None) -> QuerySet[TaskComment]:
+def task_comments_visible_to(actor: Actor) -> QuerySet[TaskComment]:
     return TaskComment.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related(
         "task", "author"
     )
 
 
-def status_changes_of_tasks_visible_to(actor: User | None) -> QuerySet[TaskStatusChange]:
+def status_changes_of_tasks_visible_to(actor: Actor) -> QuerySet[TaskStatusChange]:
     return TaskStatusChange.objects.filter(task__in=Task.objects.filter(visible_tasks_q(actor))).select_related(
         "changed_by"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyaccount.accounts import services
@@ -26,6 +26,7 @@ from keyaccount.core.api import (
     VersionedSerializerMixin,
     actor_of,
 )
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.models import User
 from keyaccount.tenancy.selectors import owner_candidates
 
@@ -42,7 +43,7 @@ class TagNamesField(serializers.Field):
     def to_representation(self, value: Any) -> list[str]:
         return [tag.name for tag in value.all()]
 
-    def to_internal_value(self, data: Any) -> list[Tag]:
+    def to_internal_value(self, data: Any) -> Sequence[Tag]:
         if not isinstance(data, list) or not all(
             isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)) for item in data
         ):
@@ -53,7 +54,7 @@ class TagNamesField(serializers.Field):
             tags_of(actor_of(self)).annotate(lower_name=Lower("name")).filter(Q(pk__in=ids) | Q(lower_name__in=names))
         )
         unknown_ids = ids - {tag.pk for tag in found}
-        unknown_names = names - {tag.lower_name for tag in found}  # type: ignore[attr-defined]
+        unknown_names = names - {tag.lower_name for tag in found}
         if unknown_ids or unknown_names:
             missing = ", ".join(sorted(unknown_names) + [str(i) for i in sorted(unknown_ids)])
             raise serializers.ValidationError(self.error_messages["unknown"] % {"tags": missing})
@@ -64,7 +65,7 @@ class AccountSerializer(VersionedSerializerMixin, ServiceModelSerializer):
     """A client account. `status` and `owner` are set on creation; later they change through
     `POST /api/v1/accounts/{id}/status/` and `POST /api/v1/accounts/{id}/owner/`."""
 
-    parent = ScopedPrimaryKeyRelatedField(**ACCOUNT_SCOPE, allow_null=True, required=False)
+    parent = ScopedPrimaryKeyRelatedField(**ACCOUNT_SCOPE, allow_null=True, required=False)  # type: ignore[assignment]  # the API field; DRF binds Field.parent apart
     owner = ScopedPrimaryKeyRelatedField(
         model=User,
         scope=owner_candidates,
@@ -154,7 +155,7 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         description="A 400 on `to` lists the moves allowed from the current status; churning needs a reason.",
     )
     @action(detail=True, methods=["post"], url_path="status", serializer_class=AccountStatusInputSerializer)
-    def change_status(self, request: Request, pk: str | None = None) -> Response:
+    def change_status(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         account = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -181,7 +182,7 @@ class AccountViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Hand the account to another account manager (heads and admins)",
     )
     @action(detail=True, methods=["post"], url_path="owner", serializer_class=AccountOwnerInputSerializer)
-    def assign_owner(self, request: Request, pk: str | None = None) -> Response:
+    def assign_owner(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         account = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

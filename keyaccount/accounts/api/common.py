@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiResponse
 
 from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.api import IdFilter
+from keyaccount.core.api import IdFilter, Scope
 
-ACCOUNT_SCOPE = {"model": Account, "scope": accounts_visible_to}
+ACCOUNT_SCOPE: Scope = {"model": Account, "scope": accounts_visible_to}
 CONFLICT = OpenApiResponse(description="Someone else saved the record first (stale `version`); nothing changed.")
 
 

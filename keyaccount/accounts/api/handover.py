@@ -89,7 +89,7 @@ class HandoverViewSet(
     selector = handovers_visible_to
 
     # One brief per account: the service saves the account's brief, so it is named by its account.
-    def perform_create(self, serializer: HandoverSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data, _version = self.split_version(serializer)
         account = data.pop("account")
         if self.get_queryset().filter(account=account).exists():
@@ -100,10 +100,13 @@ class HandoverViewSet(
         self.written(serializer, brief)
 
     # The service saves by account (see above), not by the brief.
-    def perform_update(self, serializer: HandoverSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data, version = self.split_version(serializer)
         brief = services.handover_save(
-            actor=self.request.user, account=serializer.instance.account, data=data, expected_version=version
+            actor=self.request.user,
+            account=serializer.instance.account,  # type: ignore[union-attr]  # an update's serializer has its instance
+            data=data,
+            expected_version=version,
         )
         self.written(serializer, brief)
 
@@ -152,7 +155,7 @@ class OnboardingItemViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     object_kwarg = "item"
 
     # A step can be created already done or at a position: the add and then an update, in one transaction.
-    def perform_create(self, serializer: OnboardingItemSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         with transaction.atomic():
             item = services.onboarding_item_add(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,9 +34,11 @@ from keyaccount.accounts.selectors import (
 from keyaccount.accounts.views.page import account_page, detail_url, editable_account
 from keyaccount.core.web import run_service, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
+    from keyaccount.accounts.models import DrivingForce, OnboardingItem
     from keyaccount.tenancy.models import User
 
 
@@ -44,8 +46,8 @@ if TYPE_CHECKING:
 
 
 @member_required
-def account_create(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     if not can(actor, "create_account"):
         raise PermissionDenied(_("Your role does not allow this."))
     status = 200
@@ -65,8 +67,8 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = editable_account(actor, pk)
     status = 200
     if request.method == "POST":
@@ -90,8 +92,8 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def account_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = account_get_for(actor, pk)
     if not can(actor, "delete_account"):
         raise PermissionDenied(_("Your role does not allow this."))
@@ -107,8 +109,8 @@ def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def account_status(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def account_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = editable_account(actor, pk)
     form = StatusChangeForm(request.POST, account=account)
     status = 200
@@ -132,8 +134,8 @@ def account_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def account_owner(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def account_owner(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = account_get_for(actor, pk)
     form = OwnerForm(request.POST, actor=actor, account=account, prefix="owner")
     status = 200
@@ -154,8 +156,8 @@ def account_owner(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def team_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = account_get_for(actor, pk)
     form = TeamMemberForm(request.POST, actor=actor, prefix="team")
     status = 200
@@ -176,8 +178,8 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def team_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    actor = request.user
     try:
         member = team_members_visible_to(actor).get(pk=member_pk, account_id=pk)
     except team_members_visible_to(actor).model.DoesNotExist:
@@ -194,8 +196,8 @@ def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @member_required
-def handover_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def handover_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = account_get_for(actor, pk)
     if not can(actor, "see_handover"):
         raise Http404
@@ -223,8 +225,8 @@ def handover_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def onboarding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def onboarding_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = editable_account(actor, pk)
     form = OnboardingItemForm(request.POST, prefix="step")
     status = 200
@@ -237,7 +239,7 @@ def onboarding_add(request: HttpRequest, pk: int) -> HttpResponse:
     return account_page(request, pk, forms={"onboarding_form": form}, status=status)
 
 
-def _onboarding_item(actor: User, pk: int, item_pk: int):  # type: ignore[no-untyped-def]
+def _onboarding_item(actor: User, pk: int, item_pk: int) -> OnboardingItem:
     try:
         return onboarding_items_visible_to(actor).select_related("account").get(pk=item_pk, account_id=pk)
     except onboarding_items_visible_to(actor).model.DoesNotExist:
@@ -246,9 +248,9 @@ def _onboarding_item(actor: User, pk: int, item_pk: int):  # type: ignore[no-unt
 
 @member_required
 @require_POST
-def onboarding_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def onboarding_toggle(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Tick or untick a step; htmx gets the step back, a plain form goes back to the page."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     item = _onboarding_item(actor, pk, item_pk)
     services.onboarding_item_update(actor=actor, item=item, data={"done": request.POST.get("done") == "1"})
     if wants_partial(request):
@@ -267,8 +269,8 @@ def onboarding_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
 @member_required
 @require_POST
-def onboarding_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def onboarding_delete(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    actor = request.user
     item = _onboarding_item(actor, pk, item_pk)
     services.onboarding_item_delete(actor=actor, item=item)
     return redirect(detail_url(pk, "onboarding"))
@@ -279,8 +281,8 @@ def onboarding_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
 @member_required
 @require_POST
-def force_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def force_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = editable_account(actor, pk)
     form = DrivingForceForm(request.POST, prefix="force")
     status = 200
@@ -293,7 +295,7 @@ def force_add(request: HttpRequest, pk: int) -> HttpResponse:
     return account_page(request, pk, forms={"force_form": form}, status=status)
 
 
-def _force(actor: User, pk: int, force_pk: int):  # type: ignore[no-untyped-def]
+def _force(actor: User, pk: int, force_pk: int) -> DrivingForce:
     try:
         return driving_forces_visible_to(actor).select_related("account").get(pk=force_pk, account_id=pk)
     except driving_forces_visible_to(actor).model.DoesNotExist:
@@ -301,8 +303,8 @@ def _force(actor: User, pk: int, force_pk: int):  # type: ignore[no-untyped-def]
 
 
 @member_required
-def force_edit(request: HttpRequest, pk: int, force_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def force_edit(request: AuthenticatedHttpRequest, pk: int, force_pk: int) -> HttpResponse:
+    actor = request.user
     force = _force(actor, pk, force_pk)
     account = editable_account(actor, pk)
     status = 200
@@ -323,8 +325,8 @@ def force_edit(request: HttpRequest, pk: int, force_pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def force_delete(request: HttpRequest, pk: int, force_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def force_delete(request: AuthenticatedHttpRequest, pk: int, force_pk: int) -> HttpResponse:
+    actor = request.user
     force = _force(actor, pk, force_pk)
     services.driving_force_delete(actor=actor, force=force)
     return redirect(detail_url(pk, "context"))
@@ -332,8 +334,8 @@ def force_delete(request: HttpRequest, pk: int, force_pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def goal_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def goal_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     account = editable_account(actor, pk)
     form = GoalForm(request.POST, prefix="goal")
     status = 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -33,11 +34,11 @@ def _model_of(label: str) -> type[Model] | None:
         return None
 
 
-def _field_of(model: type[Model] | None, name: str) -> Field | None:  # type: ignore[type-arg]
+def _field_of(model: type[Model] | None, name: str) -> Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)  # type: ignore[return-value]
+        return model._meta.get_field(name)  # type: ignore[return-value]  # names here are concrete fields
     except FieldDoesNotExist:
         return None
 
@@ -51,7 +52,7 @@ def _names_of(actor: User, refs: dict[type[Model], set[Any]]) -> dict[tuple[type
     }
     # Records of the apps above this one (contacts) are named through their own scope: core/account_page.py.
     for label, scope in name_scopes().items():
-        scoped[apps.get_model(label)] = lambda scope=scope: scope(actor)
+        scoped[apps.get_model(label)] = functools.partial(scope, actor)
     names: dict[tuple[type[Model], Any], str] = {}
     for model, ids in refs.items():
         if model in scoped and ids:
@@ -60,7 +61,7 @@ def _names_of(actor: User, refs: dict[type[Model], set[Any]]) -> dict[tuple[type
     return names
 
 
-def _shown(field: Field | None, value: Any, names: dict[tuple[type[Model], Any], str]) -> Any:  # type: ignore[type-arg]
+def _shown(field: Field | None, value: Any, names: dict[tuple[type[Model], Any], str]) -> Any:
     """A stored before/after value as a person reads it: names for ids, labels for codes, dates as dates."""
     if value in (None, "", []):
         return None
@@ -68,7 +69,7 @@ def _shown(field: Field | None, value: Any, names: dict[tuple[type[Model], Any],
         return ", ".join(map(str, value)) if isinstance(value, list) else value
     if field.is_relation:
         values = value if isinstance(value, list) else [value]
-        return ", ".join(names.get((field.related_model, v), f"#{v}") for v in values)  # type: ignore[arg-type]
+        return ", ".join(names.get((field.related_model, v), f"#{v}") for v in values)  # type: ignore[arg-type]  # a relation's related_model is a model
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(field, BooleanField):
@@ -93,7 +94,7 @@ def account_history(actor: User, account: Account) -> list[dict[str, Any]]:
             before, after = (pair[0], pair[1]) if isinstance(pair, list) and len(pair) == 2 else (None, pair)
             if field is not None and field.is_relation:
                 for value in (before, after):
-                    refs[field.related_model].update(  # type: ignore[index]
+                    refs[field.related_model].update(  # type: ignore[index]  # a relation's related_model is a model
                         v for v in (value if isinstance(value, list) else [value]) if v is not None
                     )
             changes.append((name, field, before, after))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from keyaccount.accounts.selectors import (
 from keyaccount.accounts.views.history import account_history
 from keyaccount.core.account_page import panels
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, role_of
 
@@ -71,10 +72,10 @@ def _may(actor: User, account: Account) -> dict[str, bool]:
 
 
 def account_page(
-    request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """Render the account page; `forms` puts a submitted form (with its errors) back in its section."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = account_detail_for(actor, pk)
     context: dict[str, Any] = {"account": account, "is_client": role_of(actor) == Role.CLIENT}
     if context["is_client"]:
@@ -122,7 +123,7 @@ def account_page(
 
 
 @member_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return account_page(request, pk)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -16,6 +16,7 @@ from keyaccount.accounts.models import Account, AccountStatus, Tier
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.core.web import checkbox_choices, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import membership_of, role_of
 
@@ -43,7 +44,10 @@ def sort_accounts(qs: QuerySet[Account], ordering: str) -> tuple[QuerySet[Accoun
     descending = ordering.startswith("-")
     # Accounts without an owner sort last both ways, the same on SQLite and PostgreSQL.
     first = F(SORTS[key][0])
-    fields = [first.desc(nulls_last=True) if descending else first.asc(nulls_last=True), *SORTS[key][1:]]
+    fields: list[OrderBy | str] = [
+        first.desc(nulls_last=True) if descending else first.asc(nulls_last=True),
+        *SORTS[key][1:],
+    ]
     return qs.annotate(status_rank=_STATUS_RANK, tier_rank=_TIER_RANK).order_by(*fields, "pk"), ordering
 
 
@@ -51,20 +55,20 @@ def sort_accounts(qs: QuerySet[Account], ordering: str) -> tuple[QuerySet[Accoun
 
 
 @member_required
-def portfolio(request: HttpRequest) -> HttpResponse:
+def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account manager's accounts (everyone's for heads), filtered, sorted and paged.
 
     An htmx request (the filter form, a sort link, a page link) gets only the table.
     """
     actor = request.user
-    membership = membership_of(actor)  # type: ignore[arg-type]
+    membership = membership_of(actor)
     if membership is not None and membership.role == Role.CLIENT:
         # A client representative has one account: their portfolio is that account's page.
         return redirect("accounts:detail", membership.client_account_id)
     data = request.GET.copy()
-    if "mine" not in data and role_of(actor) in MINE_BY_DEFAULT:  # type: ignore[arg-type]
+    if "mine" not in data and role_of(actor) in MINE_BY_DEFAULT:
         data["mine"] = "true"
-    filterset = AccountFilterSet(data, queryset=accounts_visible_to(actor), request=request)  # type: ignore[arg-type]
+    filterset = AccountFilterSet(data, queryset=accounts_visible_to(actor), request=request)
     accounts, ordering = sort_accounts(filterset.qs.select_related("health"), request.GET.get("ordering", "name"))
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {

@@ -31,6 +31,7 @@ from keyaccount.core.api import (
     VersionedSerializerMixin,
 )
 from keyaccount.core.money import Currency
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.work.models import Service
 from keyaccount.work.selectors import services_of
 
@@ -126,8 +127,8 @@ class ContractSerializer(VersionedSerializerMixin, ServiceModelSerializer):
 
     def to_representation(self, instance: Contract) -> dict[str, Any]:
         today = clock.today_for(getattr(self.context.get("request"), "user", None))
-        instance.mrr = calc.mrr_on(instance, today)  # type: ignore[attr-defined]
-        instance.current_value = calc.value_on(instance, today)  # type: ignore[attr-defined]
+        instance.mrr = calc.mrr_on(instance, today)  # type: ignore[attr-defined]  # read by the serializer's fields
+        instance.current_value = calc.value_on(instance, today)  # type: ignore[attr-defined]  # read by the serializer's fields
         return super().to_representation(instance)
 
     @extend_schema_field(VALUE_HISTORY_SCHEMA)
@@ -186,7 +187,7 @@ class ContractViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         description="The contract binds: active when it has started, signed until then.",
     )
     @action(detail=True, methods=["post"], serializer_class=SignInputSerializer)
-    def sign(self, request: Request, pk: str | None = None) -> Response:
+    def sign(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         contract = self.get_object()
         data = self._input(request)
         services.contract_sign(
@@ -204,7 +205,7 @@ class ContractViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Terminate a contract early",
     )
     @action(detail=True, methods=["post"], serializer_class=TerminateInputSerializer)
-    def terminate(self, request: Request, pk: str | None = None) -> Response:
+    def terminate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         contract = self.get_object()
         data = self._input(request)
         services.contract_terminate(
@@ -223,7 +224,7 @@ class ContractViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         description="An auto-renewing contract with notice does not renew itself at its end.",
     )
     @action(detail=True, methods=["post"], serializer_class=NoticeInputSerializer)
-    def notice(self, request: Request, pk: str | None = None) -> Response:
+    def notice(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         contract = self.get_object()
         data = self._input(request)
         services.contract_give_notice(

@@ -12,7 +12,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -38,6 +38,10 @@ from keyaccount.core.api import (
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
+from keyaccount.tenancy.actors import AuthenticatedRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONFLICT = OpenApiResponse(description="Someone else saved the invoice first (stale `version`); nothing changed.")
 
@@ -46,7 +50,7 @@ def _money(**kwargs: Any) -> DecimalStringField:
     return DecimalStringField(max_digits=18, decimal_places=2, **kwargs)
 
 
-def _money_out(help_text: str) -> serializers.DecimalField:
+def _money_out(help_text: StrOrPromise) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, help_text=help_text)
 
 
@@ -287,7 +291,7 @@ class InvoiceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Issue a draft invoice to the client",
     )
     @action(detail=True, methods=["post"], serializer_class=IssueInputSerializer)
-    def issue(self, request: Request, pk: str | None = None) -> Response:
+    def issue(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         invoice = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -302,7 +306,7 @@ class InvoiceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Void an invoice, with the reason (refused while payments are allocated to it)",
     )
     @action(detail=True, methods=["post"], serializer_class=VoidInputSerializer)
-    def void(self, request: Request, pk: str | None = None) -> Response:
+    def void(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         invoice = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -322,7 +326,7 @@ class InvoiceViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Draft the invoice of a retainer contract for a period",
     )
     @action(detail=False, methods=["post"], serializer_class=GenerateInputSerializer)
-    def generate(self, request: Request) -> Response:
+    def generate(self, request: AuthenticatedRequest) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         invoice = services.invoice_generate_from_contract(actor=request.user, **payload.validated_data)

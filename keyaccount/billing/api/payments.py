@@ -23,13 +23,15 @@ from keyaccount.billing.models import Invoice, Payment, PaymentAllocation
 from keyaccount.billing.services import payments as services
 from keyaccount.core.api import (
     DecimalStringField,
+    MoneyOut,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
     ServiceViewSetMixin,
 )
 from keyaccount.core.idempotency import IDEMPOTENCY_MISMATCH, IDEMPOTENCY_PARAMETER, idempotent
+from keyaccount.tenancy.actors import AuthenticatedRequest
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
+MONEY: MoneyOut = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
 
 
 class AllocationInputSerializer(serializers.Serializer):
@@ -89,7 +91,7 @@ class PaymentSerializer(ServiceModelSerializer):
 class PaymentReadSerializer(PaymentSerializer):
     """The schema of a payment as it is answered, allocations with the invoice number."""
 
-    allocations = AllocationSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    allocations = AllocationSerializer(many=True, read_only=True)  # type: ignore[assignment]  # the reverse relation, as a nested list
 
 
 class AllocateInputSerializer(serializers.Serializer):
@@ -147,7 +149,7 @@ class PaymentViewSet(
         summary="Put a payment's remaining credit against open invoices",
     )
     @action(detail=True, methods=["post"], url_path="allocate", serializer_class=AllocateInputSerializer)
-    def allocate(self, request: Request, pk: str | None = None) -> Response:
+    def allocate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         payment = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

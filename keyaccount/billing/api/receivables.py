@@ -34,14 +34,16 @@ from keyaccount.core import clock
 from keyaccount.core.api import (
     DecimalStringField,
     FilterBackend,
+    MoneyOut,
     ScopedPrimaryKeyRelatedField,
     ServiceModelSerializer,
     ServiceViewSetMixin,
     VersionedSerializerMixin,
 )
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.permissions import can, membership_of, require
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
+MONEY: MoneyOut = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
 ROW_ID = re.compile(r"^(\d+)-([A-Z]{3})$")
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="The day looked at, YYYY-MM-DD; default today.", required=False
@@ -237,7 +239,7 @@ class ReceivableViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = self.rows()
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # DRF pages any sequence; the stubs say QuerySet
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -396,7 +398,7 @@ class ActViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=ActSendSerializer, responses=ActSerializer, summary="Mark an act as sent to the client")
     @action(detail=True, methods=["post"])
-    def send(self, request: Request, pk: str | None = None) -> Response:
+    def send(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         act = self.get_object()
         payload = ActSendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -410,7 +412,7 @@ class ActViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=ActSignSerializer, responses=ActSerializer, summary="Record the client's signature")
     @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: str | None = None) -> Response:
+    def sign(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         act = self.get_object()
         payload = ActSignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -461,7 +463,7 @@ class BillingSettingsView(APIView):
         responses={200: BillingSettingsSerializer, 409: OpenApiResponse(description="Stale version.")},
         summary="Change the billing settings",
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         return self._save(request, partial=False)
 
     @extend_schema(
@@ -469,10 +471,10 @@ class BillingSettingsView(APIView):
         responses={200: BillingSettingsSerializer, 409: OpenApiResponse(description="Stale version.")},
         summary="Change some of the billing settings",
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         return self._save(request, partial=True)
 
-    def _save(self, request: Request, *, partial: bool) -> Response:
+    def _save(self, request: AuthenticatedRequest, *, partial: bool) -> Response:
         if not can(request.user, "manage_billing_settings"):
             raise DjangoPermissionDenied(_("Your role does not allow this."))
         payload = BillingSettingsSerializer(data=request.data, partial=partial)

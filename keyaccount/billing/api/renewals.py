@@ -25,6 +25,7 @@ from keyaccount.billing.services import contracts as services
 from keyaccount.core import clock
 from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSetMixin
 from keyaccount.tenancy.access import IsOrganizationMember
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.tenancy.permissions import can
 
 
@@ -116,7 +117,7 @@ class RenewalViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         rows = selectors.upcoming_renewals(
             request.user, clock.today_for(request.user), int(within), account_id=account_id
         )
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # DRF pages any sequence; the stubs say QuerySet
         return self.get_paginated_response(UpcomingRenewalSerializer(page, many=True).data)
 
     @extend_schema(responses=UpcomingRenewalSerializer)
@@ -133,7 +134,7 @@ class RenewalViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         description="renewed (same value), expanded (higher), contracted (lower) need `new_end_date` after the "
         "current end and start a new term the day after it; churned ends the contract at its end.",
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         # Not a model create: the input names the contract, and the answer is the renewal recorded.
         payload = RenewalInputSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)

@@ -27,11 +27,15 @@ from keyaccount.billing import calc
 from keyaccount.billing.models import (
     LIVE_STATUSES,
     NOTICE_WINDOW_DAYS,
+    Act,
     Amendment,
     AmendmentKind,
     BillingModel,
     Contract,
     ContractStatus,
+    Invoice,
+    InvoiceStatus,
+    Payment,
     Renewal,
     RenewalOutcome,
 )
@@ -500,7 +504,7 @@ def renewal_record(
     given, is the term the caller decided on: if the contract moved on meanwhile, nothing is recorded.
     """
     if not automatic:
-        _check_account(actor, contract.account_id)  # type: ignore[arg-type]
+        _check_account(actor, contract.account_id)  # type: ignore[arg-type]  # not automatic: a person decides
     # The term the caller saw: if someone renewed it meanwhile, this decision was about a term now gone.
     seen_end = term_end if term_end is not None else contract.end_date
     contract = _locked(contract)
@@ -605,7 +609,8 @@ def _next_term_end(contract: Contract) -> datetime.date:
     length = relativedelta(contract.end_date + ONE_DAY, term_start)
     if not any((length.years, length.months, length.days)):
         length = relativedelta(days=1)
-    return contract.end_date + ONE_DAY + length - ONE_DAY
+    next_start: datetime.date = contract.end_date + ONE_DAY + length
+    return next_start - ONE_DAY
 
 
 def _auto_renew(contract: Contract, today: datetime.date) -> int:
@@ -651,7 +656,7 @@ def _tell_renewed(contract: Contract, term_end: datetime.date) -> None:
             % {
                 "account": contract.account.name,
                 "end": formats.date_format(term_end, "SHORT_DATE_FORMAT"),
-                "new_end": formats.date_format(contract.end_date, "SHORT_DATE_FORMAT"),
+                "new_end": formats.date_format(contract.end_date, "SHORT_DATE_FORMAT"),  # type: ignore[arg-type]  # renewed: it ends
             },
             subject=contract,
             url=reverse("billing:contract_detail", args=[contract.pk]),
@@ -724,7 +729,7 @@ def _tell_renewal_due(contract: Contract, deadline: datetime.date, today: dateti
             % {
                 "account": contract.account.name,
                 "deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT"),
-                "end": formats.date_format(contract.end_date, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(contract.end_date, "SHORT_DATE_FORMAT"),  # type: ignore[arg-type]  # reminded: it ends
             },
             subject=contract,
             url=reverse("billing:renewal_list"),
@@ -758,7 +763,7 @@ def run_contract_lifecycle(today: datetime.date, organization_ids: Collection[in
         terminated_on__isnull=True,
     ).select_related("account", "account__owner")
     for contract in due:
-        if Renewal.objects.filter(contract=contract, term_end=contract.end_date).exists():
+        if Renewal.objects.filter(contract=contract, term_end=contract.end_date).exists():  # type: ignore[misc]  # due ones end (end_date__lt)
             continue
         counts["renewed"] += _auto_renew(contract, today)
 
@@ -772,3 +777,30 @@ def run_contract_lifecycle(today: datetime.date, organization_ids: Collection[in
                 counts["expired"] += 1
     logger.info("contract lifecycle %s: %s", today.isoformat(), counts)
     return counts
+
+
+# --- an account being deleted -------------------------------------------------------------------------
+
+
+def account_deletion_refusal(account: Account) -> str | None:
+    """Why an account with money kept for accounting must stay: signed contracts, issued invoices, acts or
+    payments (the account is marked churned instead); None when it has only drafts, or nothing."""
+    if (
+        Contract.objects.filter(account=account).exclude(status=ContractStatus.DRAFT).exists()
+        or Invoice.objects.filter(account=account).exclude(status=InvoiceStatus.DRAFT).exists()
+        or Act.objects.filter(account=account).exists()
+        or Payment.objects.filter(account=account).exists()
+    ):
+        return str(
+            _(
+                "This account has signed contracts, issued invoices, acts or payments, which are kept for "
+                "accounting. Mark the account churned instead."
+            )
+        )
+    return None
+
+
+def account_drafts_clear(account: Account) -> None:
+    """The draft invoices and contracts of an account being deleted go with it."""
+    Invoice.objects.filter(account=account).delete()
+    Contract.objects.filter(account=account).delete()

@@ -111,7 +111,7 @@ def next_invoice_number(organization: Organization | int, issue_date: datetime.d
 
     Numbers typed by hand in the same "YYYY-NNN" shape count; other numbers are left alone.
     """
-    organization_id = getattr(organization, "pk", organization)
+    organization_id = organization if isinstance(organization, int) else organization.pk
     prefix = f"{issue_date.year}-"
     pattern = re.compile(rf"^{issue_date.year}-(\d+)$")
     used = Invoice.objects.filter(organization_id=organization_id, number__startswith=prefix).values_list(

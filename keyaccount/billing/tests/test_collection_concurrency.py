@@ -31,7 +31,7 @@ def test_three_dunning_runs_at_once_remind_once_per_invoice(alice, carol, acme):
     # 35 days overdue on 15.04: steps 1, 7, 14 and 30 (escalated) are all reached.
     outcomes = at_the_same_moment(*[lambda: services.run_dunning(D(2026, 4, 15))] * 3)
 
-    assert sum(o["reminders"] for o in outcomes) == len(invoices)  # type: ignore[index]
+    assert sum(o["reminders"] for o in outcomes) == len(invoices)
     assert DunningRun.objects.count() == 4 * len(invoices)
     # Committed for real, the overdue invoices also lower acme's health, whose alert brings its playbook's
     # tasks: the collection's own tasks are the others.
@@ -54,5 +54,5 @@ def test_two_chasing_runs_at_once_flag_an_act_once(alice, acme):
 
     outcomes = at_the_same_moment(*[lambda: services.run_act_chasing(D(2026, 3, 1))] * 2)
 
-    assert sorted(outcomes) == [0, 1]  # type: ignore[type-var]
+    assert sorted(outcomes) == [0, 1]
     assert Notification.objects.filter(kind="act_unsigned").count() == 1

@@ -25,7 +25,7 @@ def test_two_lifecycle_runs_renew_a_contract_once(alice, acme):
     outcomes = at_the_same_moment(*[lambda: services.run_contract_lifecycle(d(2026, 4, 2))] * 3)
 
     contract.refresh_from_db()
-    assert sorted(o["renewed"] for o in outcomes) == [0, 0, 1]  # type: ignore[index]
+    assert sorted(o["renewed"] for o in outcomes) == [0, 0, 1]
     assert contract.end_date == d(2026, 6, 30)
     assert Renewal.objects.count() == 1
     assert Amendment.objects.count() == 1
@@ -54,5 +54,5 @@ def test_two_people_recording_an_outcome_at_once_record_one(alice, carol, acme):
 
     outcomes = at_the_same_moment(record(alice, "renewed"), record(carol, "churned"))
 
-    assert sorted(outcomes) == ["contract", "recorded"]  # type: ignore[type-var]
+    assert sorted(outcomes) == ["contract", "recorded"]
     assert Renewal.objects.count() == 1

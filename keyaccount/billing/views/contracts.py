@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from keyaccount.billing.services import contracts as services
 from keyaccount.core import clock
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 from keyaccount.work.forms import AccountPickForm
 from keyaccount.work.views.common import PAGE_SIZE, may_change, writable_account
@@ -56,9 +57,9 @@ def contract_url(contract: Contract | int, section: str = "") -> str:
 
 
 @member_required
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Contracts of the accounts the person sees, with their value and MRR today."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require_money(actor)
     filterset = ContractFilterSet(
         request.GET, queryset=selectors.contracts_with_terms(actor).order_by("-start_date", "-pk"), request=request
@@ -84,10 +85,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 
 def contract_page(
-    request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """The contract page; `forms` puts a submitted form (with its errors) back, open."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
     today = clock.today_for(request.user)
@@ -126,14 +127,14 @@ def contract_page(
 
 
 @member_required
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return contract_page(request, pk)
 
 
 @member_required
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new contract for an account (?account=<id>); without one, ask which account first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "manage_money"):
         raise PermissionDenied(_("Your role does not allow this."))
     if not request.GET.get("account"):
@@ -155,8 +156,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contract_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
     if not may_change(actor, contract.account_id, "manage_money"):
@@ -183,7 +184,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     name: str,
     form_class: type[Any],
@@ -192,7 +193,7 @@ def _act(
     section: str = "",
 ) -> HttpResponse:
     """Handle one of the contract page's forms: on success back to the page, else the page with the form open."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
     form = form_class(request.POST, prefix=name)
@@ -207,7 +208,7 @@ def _act(
 
 @member_required
 @require_POST
-def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -226,7 +227,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def contract_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -245,7 +246,7 @@ def contract_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def contract_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -260,8 +261,8 @@ def contract_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def contract_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
     account_id = contract.account_id
@@ -276,7 +277,7 @@ def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def amendment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -299,8 +300,8 @@ def amendment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def amendment_delete(request: HttpRequest, pk: int, amendment_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def amendment_delete(request: AuthenticatedHttpRequest, pk: int, amendment_pk: int) -> HttpResponse:
+    actor = request.user
     amendments = selectors.amendments_visible_to(actor)
     try:
         amendment = amendments.get(pk=amendment_pk, contract_id=pk)
@@ -329,15 +330,15 @@ def _record_renewal(actor: User, contract: Contract, data: dict[str, Any]) -> An
 
 @member_required
 @require_POST
-def renewal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def renewal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a renewal outcome from the contract page, or inline from the renewals page (`next=renewals`)."""
     if request.POST.get("next") == "renewals":
         return _renewal_inline(request, pk)
     return _act(request, pk, "renewal", RenewalForm, _record_renewal, _("The outcome is recorded."), "renewals")
 
 
-def _renewal_inline(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def _renewal_inline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     _require_money(actor)
     contract = selectors.contract_get_for(actor, pk)
     form = RenewalForm(request.POST, prefix=f"r{pk}")
@@ -353,8 +354,10 @@ def _renewal_inline(request: HttpRequest, pk: int) -> HttpResponse:
 # --- renewals ---------------------------------------------------------------------------------------
 
 
-def renewal_page(request: HttpRequest, *, failed: dict[int, Any] | None = None, status: int = 200) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def renewal_page(
+    request: AuthenticatedHttpRequest, *, failed: dict[int, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    actor = request.user
     _require_money(actor)
     today = clock.today_for(request.user)
     within = request.GET.get("within", "120")
@@ -386,7 +389,7 @@ def renewal_page(request: HttpRequest, *, failed: dict[int, Any] | None = None, 
 
 
 @member_required
-def renewal_list(request: HttpRequest) -> HttpResponse:
+def renewal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Contracts coming up for renewal within 120/90/60/30 days, missed notice deadlines first."""
     return renewal_page(request)
 
@@ -402,9 +405,9 @@ def _month_param(value: str | None, default: datetime.date) -> datetime.date:
 
 
 @member_required
-def revenue(request: HttpRequest) -> HttpResponse:
+def revenue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Months × new, expansion, contraction and churn of recurring revenue, per currency, with the accounts."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require_money(actor)
     this_month = calc.month_start(clock.today_for(request.user))
     last = _month_param(request.GET.get("to"), this_month)
@@ -425,7 +428,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
             for cur in currencies
         ]
         table.append({"month": month, "cells": cells})
-    context = {
+    context: dict[str, Any] = {
         "table": table,
         "months": months,
         "currencies": currencies,

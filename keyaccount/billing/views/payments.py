@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import formats
@@ -29,6 +29,7 @@ from keyaccount.core import clock
 from keyaccount.core.money import CURRENCY_MINOR_UNITS
 from keyaccount.core.web import run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
@@ -108,9 +109,9 @@ def _totals(payments: Any) -> list[dict[str, Any]]:
 
 
 @member_required
-def payment_list(request: HttpRequest) -> HttpResponse:
+def payment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Payments of the accounts whose money the person sees, latest first; a filter change (htmx) gets the results."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_money")
     filterset = PaymentFilterSet(
         request.GET or None, queryset=selectors.payments_with_allocations(actor), request=request
@@ -138,7 +139,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 # --- recording a payment ----------------------------------------------------------------------------
 
 
-def _writable_account(actor: User, pk: object) -> Account:
+def _writable_account(actor: User, pk: int | str) -> Account:
     """The account if the person sees it (else 404) and may manage its money (else 403)."""
     account = account_get_for(actor, pk)
     if not _may_manage(actor, account.pk):
@@ -170,10 +171,10 @@ def _invoice_rows(form: Any, today: datetime.date) -> list[dict[str, Any]]:
 
 
 @member_required
-def payment_create(request: HttpRequest) -> HttpResponse:
+def payment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record money received from an account (`?account=`), put against its open invoices; `?invoice=` starts
     with that invoice's open amount. Changing the amount (htmx) suggests the allocations again, oldest first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "manage_money")
     if not request.GET.get("account"):
         picker = PaymentAccountForm(request.GET or None, actor=actor)
@@ -220,9 +221,9 @@ def payment_create(request: HttpRequest) -> HttpResponse:
 
 
 def payment_page(
-    request: HttpRequest, pk: int, *, allocate_form: AllocateForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, allocate_form: AllocateForm | None = None, status: int = 200
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     payment = selectors.payment_get_for(actor, pk)  # 404 for those who see no money
     may_manage = _may_manage(actor, payment.account_id)
     context: dict[str, Any] = {
@@ -254,15 +255,15 @@ def payment_page(
 
 
 @member_required
-def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return payment_page(request, pk)
 
 
 @member_required
 @require_POST
-def payment_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_allocate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put the payment's credit against the invoices given amounts on its page."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "manage_money")
     payment = selectors.payment_get_for(actor, pk)
     if not _may_manage(actor, payment.account_id):
@@ -281,9 +282,9 @@ def payment_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def payment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete a payment recorded by mistake; its invoices are owed again."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "manage_money")
     payment = selectors.payment_get_for(actor, pk)
     if not _may_manage(actor, payment.account_id):

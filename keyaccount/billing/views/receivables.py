@@ -38,6 +38,7 @@ from keyaccount.core.web import (
     wants_partial,
 )
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import ORG_WIDE, can, role_of
 
 if TYPE_CHECKING:
@@ -72,10 +73,10 @@ def _receivables_filters(request: HttpRequest, actor: User) -> tuple[ReceivableF
 
 
 @member_required
-def receivables_page(request: HttpRequest) -> HttpResponse:
+def receivables_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What clients owe at a chosen day: per account and currency by days past due, totals per currency,
     per account manager for heads, DSO for a period; an htmx request (filter change) gets the results."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_money")
     filterset, form = _receivables_filters(request, actor)
     form.is_valid()
@@ -115,9 +116,9 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def receivables_export(request: HttpRequest) -> HttpResponse:
+def receivables_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The receivables list, with the page's filters, as CSV or XLSX."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_money")
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
@@ -161,10 +162,10 @@ def _act_row_context(actor: User, act: Act, editable: set[int], chase_days: int)
 
 
 @member_required
-def act_list(request: HttpRequest) -> HttpResponse:
+def act_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Closing documents with filters; "to chase" marks those sent long ago and unsigned. An htmx request
     (filter, page) gets only the table."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_money")
     filterset = ActFilterSet(request.GET or None, queryset=selectors.acts_visible_to(actor), request=request)
     # Filters that are not understood are left out (the table says so).
@@ -193,8 +194,8 @@ def act_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def act_create(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def act_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     _require(actor, "manage_money")
     if not request.GET.get("account"):
         from keyaccount.work.forms import AccountPickForm
@@ -226,9 +227,9 @@ def act_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def act_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def act_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The act's page: its details, and the form to correct it until the client signs it."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_money")
     act = _act_get(actor, pk)
     may_manage = _may_manage(actor, act.account_id) and act.signed_on is None
@@ -265,8 +266,8 @@ def act_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def act_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def act_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     act = _act_get(actor, pk)
     try:
         services.act_delete(actor=actor, act=act)
@@ -277,9 +278,9 @@ def act_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("billing:act_list") + f"?account={act.account_id}")
 
 
-def _act_date(request: HttpRequest, pk: int, service: Any, field: str) -> HttpResponse:
+def _act_date(request: AuthenticatedHttpRequest, pk: int, service: Any, field: str) -> HttpResponse:
     """Mark an act sent or signed; htmx gets the table row back (with the error on it, if any)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     act = _act_get(actor, pk)
     form = ActDateForm(request.POST)
     error = ""
@@ -317,13 +318,13 @@ def _act_date(request: HttpRequest, pk: int, service: Any, field: str) -> HttpRe
 
 @member_required
 @require_POST
-def act_send(request: HttpRequest, pk: int) -> HttpResponse:
+def act_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act_date(request, pk, services.act_mark_sent, "sent_on")
 
 
 @member_required
 @require_POST
-def act_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def act_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act_date(request, pk, services.act_mark_signed, "signed_on")
 
 
@@ -331,9 +332,9 @@ def act_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def billing_settings(request: HttpRequest) -> HttpResponse:
+def billing_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Payment terms, when unsigned acts are flagged, the collection steps (heads and administrators)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "manage_billing_settings")
     from keyaccount.tenancy.permissions import membership_of
 

@@ -7,6 +7,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 D = datetime.date
 ZERO = Decimal("0.00")
@@ -36,7 +37,17 @@ FIXED_PROJECTS = {
     "ru": ["Разработка посадочных страниц", "Редизайн сайта", "Аудит и перенастройка рекламы", "Запуск SMM"],
     "en": ["Landing pages", "Website redesign", "Advertising audit and rebuild", "SMM launch"],
 }
-AMENDMENT_SCOPES = {
+
+
+class AmendmentScopes(TypedDict):
+    """Why a retainer's value changed, in one language."""
+
+    up: list[str]
+    down: list[str]
+    pause: str
+
+
+AMENDMENT_SCOPES: dict[str, AmendmentScopes] = {
     "ru": {
         "up": ["Добавлено ведение соцсетей", "Расширена семантика на новый регион", "Добавлен второй канал рекламы"],
         "down": ["Сокращён объём работ по SEO", "Исключено ведение соцсетей", "Бюджет на работы урезан клиентом"],

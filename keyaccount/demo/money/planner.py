@@ -303,9 +303,11 @@ class MoneyPlanner:
         amendment = next(a for a in contract.amendments if a.renewal is renewal)
         step = 1000 if contract.currency == "RUB" else 10
         before = amendment.previous_value
-        factor = {RenewalOutcome.EXPANDED: Decimal("1.2"), RenewalOutcome.CONTRACTED: Decimal("0.85")}.get(
-            outcome, Decimal(1)
-        )
+        factors: dict[str, Decimal] = {
+            RenewalOutcome.EXPANDED: Decimal("1.2"),
+            RenewalOutcome.CONTRACTED: Decimal("0.85"),
+        }
+        factor = factors.get(outcome, Decimal(1))
         renewal.outcome = outcome
         amendment.new_value = None if outcome == RenewalOutcome.RENEWED else round_to(before * factor, step)
         self.settle_amendments(contract)

@@ -3,6 +3,8 @@ and English. Nothing here is random: the planner draws from these lists with its
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 # --- the working loop: projects, requests, tasks, interactions ----------------------------------
 
 # The default catalogue's service for each discipline (work.services.DEFAULT_SERVICES).
@@ -187,8 +189,20 @@ CANCEL_REASONS = {
     "en": ["The client changed their mind", "No longer relevant after the strategy change"],
 }
 
+
 # Client requests: accepted ones per discipline come from TASKS; these are the ones the AM filters out.
-REQUESTS = {
+class RequestTexts(TypedDict):
+    """Client requests, in one language: the accepted one's template and the ones the AM filters out."""
+
+    accept: str
+    harmful: list[str]
+    absurd: list[str]
+    duplicate: list[str]
+    out_of_scope: list[str]
+    quote: list[str]
+
+
+REQUESTS: dict[str, RequestTexts] = {
     "ru": {
         "accept": "Просьба: {task}",
         "harmful": [

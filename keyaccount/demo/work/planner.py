@@ -139,7 +139,8 @@ class WorkPlanner:
         rng, today, lang = self.rng, self.today, plan.lang
         am, assistant, specialists = self.people(plan)
         # Key clients buy more; a standard client mostly one service.
-        most = {Tier.KEY: 3, Tier.STRATEGIC: 2}.get(plan.tier, 1 if rng.random() < 0.8 else 2)
+        by_tier: dict[str, int] = {Tier.KEY: 3, Tier.STRATEGIC: 2}
+        most = by_tier.get(plan.tier, 1 if rng.random() < 0.8 else 2)
         disciplines = list(specialists)[:most]
         if plan.status == AccountStatus.CHURNED:
             return []  # its work ended with the contract
@@ -269,12 +270,13 @@ class WorkPlanner:
         if rng.random() < 0.15:
             steps = wd.CHECKLISTS[lang][: rng.randint(3, 5)]
             task.checklist = list(steps)
-            task.steps_done = {
+            done_by_status: dict[str, int] = {
                 TaskStatus.DONE: len(steps),
                 TaskStatus.REVIEW: len(steps) - 1,
                 TaskStatus.IN_PROGRESS: rng.randint(1, len(steps) - 1),
                 TaskStatus.BLOCKED: rng.randint(0, len(steps) - 2),
-            }.get(task.status, 0)
+            }
+            task.steps_done = done_by_status.get(task.status, 0)
         if task.status != TaskStatus.NEW and rng.random() < 0.2:
             texts = rng.sample(wd.TASK_COMMENTS[lang], rng.randint(1, 2))
             authors = [task.assignee or am, am]
@@ -327,7 +329,7 @@ class WorkPlanner:
                     request.tasks.append(self.task_for(plan, work, discipline, request.received[0]))
         elif outcome == Decision.REJECT:
             request.reason = detail or rng.choice(["harmful", "absurd", "duplicate", "out_of_scope"])
-            request.text = rng.choice(wd.REQUESTS[lang][request.reason])
+            request.text = rng.choice(wd.REQUESTS[lang][request.reason])  # type: ignore[literal-required]  # a rejection key
             request.explanation = wd.REJECT_EXPLANATIONS[lang][request.reason]
         else:
             request.text = rng.choice(wd.REQUESTS[lang]["quote"])
@@ -345,7 +347,8 @@ class WorkPlanner:
         """The team's own tasks on the account, beside those that came from requests."""
         rng = self.rng
         _am, _assistant, specialists = self.people(plan)
-        count = {Tier.KEY: rng.randint(2, 3), Tier.STRATEGIC: rng.randint(1, 2)}.get(plan.tier, rng.choice([0, 0, 1]))
+        by_tier: dict[str, int] = {Tier.KEY: rng.randint(2, 3), Tier.STRATEGIC: rng.randint(1, 2)}
+        count = by_tier.get(plan.tier, rng.choice([0, 0, 1]))
         span = min(HISTORY_DAYS, self.age(plan))
         tasks = []
         for _n in range(count):
@@ -407,7 +410,8 @@ class WorkPlanner:
             out.append(interaction)
             return interaction
 
-        gap = {Tier.KEY: (11, 16), Tier.STRATEGIC: (18, 26)}.get(plan.tier, (45, 60))
+        gaps: dict[str, tuple[int, int]] = {Tier.KEY: (11, 16), Tier.STRATEGIC: (18, 26)}
+        gap = gaps.get(plan.tier, (45, 60))
         # Counted back from the latest touch, a few days ago: who is due depends on the last touch only.
         day = -rng.randint(1, 8)
         while day > -span:

@@ -249,8 +249,8 @@ class WorkWriter:
         for n, to in enumerate(moves, start=1):
             actor = am if to in MANAGER_MOVES else doer
             reason = t.reason if to in (TaskStatus.BLOCKED, TaskStatus.CANCELLED) else ""
-            change = task_transition(actor=actor, task=task, to=to, reason=reason)
-            self.stamps.append((change, {"created_at": moments[n]}))
+            status_change = task_transition(actor=actor, task=task, to=to, reason=reason)
+            self.stamps.append((status_change, {"created_at": moments[n]}))
         if t.status in (TaskStatus.DONE,):
             self.stamps.append((task, {"completed_at": end}))
         for (author, text), moment in zip(t.comments, moments[len(moves) + 1 :], strict=False):
@@ -279,8 +279,8 @@ class WorkWriter:
             rows = by_model.get(model, {})
             if not rows:
                 continue
-            fields = sorted(set().union(*(f for _o, f in rows.values())))
-            model._default_manager.bulk_update([o for o, _f in rows.values()], fields, batch_size=500)
+            names = sorted(set().union(*(f for _o, f in rows.values())))
+            model._default_manager.bulk_update([o for o, _f in rows.values()], names, batch_size=500)
         # A task's first status (new), and the notice to its assignee, date from the task itself.
         TaskStatusChange.objects.filter(organization_id=self.organization.pk, from_status="").update(
             created_at=Subquery(Task.objects.filter(pk=OuterRef("task_id")).values("created_at")[:1])

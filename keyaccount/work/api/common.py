@@ -13,16 +13,16 @@ from rest_framework import serializers
 
 from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
-from keyaccount.core.api import ServiceModelSerializer, actor_of
+from keyaccount.core.api import Scope, ServiceModelSerializer, actor_of
 from keyaccount.tenancy.models import User
 from keyaccount.tenancy.selectors import team_candidates
 from keyaccount.work.models import Project, Task
 from keyaccount.work.selectors import projects_visible_to, tasks_visible_to
 
-ACCOUNT_SCOPE = {"model": Account, "scope": accounts_visible_to}
-PROJECT_SCOPE = {"model": Project, "scope": projects_visible_to}
-TASK_SCOPE = {"model": Task, "scope": tasks_visible_to}
-COLLEAGUE_SCOPE = {"model": User, "scope": team_candidates}
+ACCOUNT_SCOPE: Scope = {"model": Account, "scope": accounts_visible_to}
+PROJECT_SCOPE: Scope = {"model": Project, "scope": projects_visible_to}
+TASK_SCOPE: Scope = {"model": Task, "scope": tasks_visible_to}
+COLLEAGUE_SCOPE: Scope = {"model": User, "scope": team_candidates}
 CONFLICT = OpenApiResponse(description="Someone else saved the record first (stale `version`); nothing changed.")
 VERSION_HELP = _("The version you read; a stale one is refused with 409.")
 
@@ -31,7 +31,7 @@ class ActorDateTimeField(serializers.DateTimeField):
     """ISO 8601 date-time; a time without a zone is read in the signed-in user's time zone, and times
     are shown in it."""
 
-    def default_timezone(self) -> datetime.tzinfo | None:
+    def default_timezone(self) -> datetime.tzinfo | None:  # type: ignore[override]  # DRF returns a tzinfo; the stubs say str
         actor = actor_of(self)
         name = getattr(actor, "timezone", None)
         if name:
@@ -39,7 +39,7 @@ class ActorDateTimeField(serializers.DateTimeField):
                 return zoneinfo.ZoneInfo(name)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 pass
-        return super().default_timezone()
+        return super().default_timezone()  # type: ignore[return-value]  # a tzinfo, whatever the stubs say
 
 
 class WorkSerializer(ServiceModelSerializer):

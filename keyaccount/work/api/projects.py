@@ -25,7 +25,9 @@ class ProjectSerializer(VersionedSerializerMixin, WorkSerializer):
     team = ScopedPrimaryKeyRelatedField(
         **COLLEAGUE_SCOPE, many=True, required=False, help_text=_("User ids of our people on the project.")
     )
-    goals = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Ids of the project's goals."))
+    goals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=_("Ids of the project's goals.")
+    )
     create_only_fields = {"account": _("A project stays with its account.")}
 
     class Meta:

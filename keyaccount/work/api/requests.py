@@ -3,17 +3,19 @@ extra work, and the client's answer to a quote."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
 from keyaccount.contacts.models import Contact
 from keyaccount.contacts.selectors import contacts_visible_to
 from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSetMixin, VersionedSerializerMixin
 from keyaccount.core.money import Currency
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.work import services
 from keyaccount.work.api.common import (
     ACCOUNT_SCOPE,
@@ -50,7 +52,9 @@ class RequestSerializer(VersionedSerializerMixin, WorkSerializer):
     over_target = serializers.BooleanField(
         read_only=True, help_text=_("Still waiting for triage after the answer was due.")
     )
-    tasks = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Tasks made from it."))
+    tasks: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=_("Tasks made from it.")
+    )
     create_only_fields = {"account": _("A request stays with its account.")}
 
     class Meta:
@@ -170,7 +174,7 @@ class RequestViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         "and `explanation`; `quote` needs a positive `quote_amount` (currency defaults to the account's).",
     )
     @action(detail=True, methods=["post"], url_path="triage", serializer_class=TriageInputSerializer)
-    def triage(self, request: HttpRequest, pk: str | None = None) -> Response:
+    def triage(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         target = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -194,7 +198,7 @@ class RequestViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         summary="Record the client's yes or no to a quote",
     )
     @action(detail=True, methods=["post"], url_path="quote-answer", serializer_class=QuoteAnswerInputSerializer)
-    def quote_answer(self, request: HttpRequest, pk: str | None = None) -> Response:
+    def quote_answer(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         target = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -11,10 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
 from keyaccount.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSetMixin, VersionedSerializerMixin
+from keyaccount.tenancy.actors import AuthenticatedRequest
 from keyaccount.work import services
 from keyaccount.work.api.common import (
     ACCOUNT_SCOPE,
@@ -109,7 +109,7 @@ class TaskSerializer(VersionedSerializerMixin, WorkSerializer):
         return services.allowed_transitions(task)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors = {}
+        errors: dict[str, Any] = {}
         sent_status = self.initial_data.get("status") if hasattr(self, "initial_data") else None
         current = self.instance.status if self.instance is not None else TaskStatus.NEW
         if sent_status is not None and sent_status != current:
@@ -183,7 +183,7 @@ class TaskViewSet(
         "in_progress; review → in_progress. The assignee may move their own task.",
     )
     @action(detail=True, methods=["post"], url_path="transition", serializer_class=TransitionInputSerializer)
-    def transition(self, request: HttpRequest, pk: str | None = None) -> Response:
+    def transition(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -212,7 +212,7 @@ class TaskViewSet(
         "and reminders fire again for the new date.",
     )
     @action(detail=True, methods=["post"], url_path="move-due", serializer_class=MoveDueInputSerializer)
-    def move_due(self, request: HttpRequest, pk: str | None = None) -> Response:
+    def move_due(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -260,7 +260,7 @@ class TaskChecklistItemViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
     object_kwarg = "item"
 
     # A step can be created already ticked: two services, the add and then the tick.
-    def perform_create(self, serializer: TaskChecklistItemSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         item = services.task_checklist_add(actor=self.request.user, task=data["task"], title=data["title"])
         if data.get("done"):
@@ -268,9 +268,9 @@ class TaskChecklistItemViewSet(ServiceViewSetMixin, viewsets.ModelViewSet):
         self.written(serializer, item)
 
     # Ticking (`done`) is its own service; the other fields go to the update only when they changed.
-    def perform_update(self, serializer: TaskChecklistItemSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
-        item = serializer.instance
+        item: TaskChecklistItem = serializer.instance  # type: ignore[assignment]  # an update's serializer has its instance
         done = data.pop("done", None)
         changes = {k: v for k, v in data.items() if getattr(item, k) != v}
         if changes:

@@ -642,6 +642,13 @@ def test_only_the_admin_opens_the_service_catalogue_and_adds_a_service(client, d
     assert "Email marketing" in text(page(client, dave, "work:service_list"))
 
 
+def test_the_admin_renames_a_service(client, dave):
+    service = services.service_create(actor=dave, name="Audit", position=1)
+    data = {"name": "Technical audit", "position": 1, "is_active": "on"}
+    assert post(client, dave, "work:service_edit", service.pk, data=data).status_code == 302
+    assert "Technical audit" in text(page(client, dave, "work:service_list"))
+
+
 def test_a_duplicate_service_name_shows_the_field_error(client, dave):
     post(client, dave, "work:service_list", data={"name": "Audit", "position": 1})
     response = post(client, dave, "work:service_list", data={"name": "audit", "position": 2})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import F, Model, OrderBy, QuerySet
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
@@ -23,7 +23,7 @@ def require_capability(actor: User, capability: str) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-def writable_account(actor: User, pk: object, capability: str) -> Account:
+def writable_account(actor: User, pk: int | str, capability: str) -> Account:
     """The account if visible (else 404) and its work changeable by the actor under `capability` (else 403)."""
     account = account_get_for(actor, pk)
     if not may_change(actor, account.pk, capability):
@@ -38,7 +38,10 @@ def may_change(actor: User, account_id: int, capability: str) -> bool:
     return accounts_editable_by(actor, capability).filter(pk=account_id).exists()
 
 
-def sort(qs: QuerySet, sorts: dict[str, list[str]], ordering: str, default: str) -> tuple[QuerySet, str]:  # type: ignore[type-arg]
+M = TypeVar("M", bound=Model)
+
+
+def sort(qs: QuerySet[M], sorts: dict[str, list[str]], ordering: str, default: str) -> tuple[QuerySet[M], str]:
     """Order by `?ordering=<key>` or `-<key>` (else `default`); empty values sort last both ways."""
     key = ordering.lstrip("-")
     if key not in sorts:

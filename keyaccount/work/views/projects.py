@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import copy
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,15 +19,13 @@ from keyaccount.accounts.selectors import account_get_for
 from keyaccount.core import clock
 from keyaccount.core.web import run_service, vary_on_htmx
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, role_of
 from keyaccount.work import selectors, services
 from keyaccount.work.forms import AccountPickForm, ProjectForm, ProjectGoalForm, ServiceForm
 from keyaccount.work.models import Project
 from keyaccount.work.views.common import may_change, require_capability, writable_account
-
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
 
 # How many open tasks and requests the account page shows before "all of them".
 SECTION_LIMIT = 10
@@ -43,9 +41,9 @@ def project_url(project: Project | int, section: str = "") -> str:
 
 
 @member_required
-def account_work(request: HttpRequest, pk: int) -> HttpResponse:
+def account_work(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The account's projects, requests (with how many were rejected and quoted) and open tasks."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = account_get_for(actor, pk)
     if role_of(actor) == Role.CLIENT:
         raise Http404
@@ -70,9 +68,9 @@ def account_work(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_page(
-    request: HttpRequest, pk: int, *, goal_form: ProjectGoalForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, goal_form: ProjectGoalForm | None = None, status: int = 200
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     project = selectors.project_get_for(actor, pk)
     may_manage = may_change(actor, project.account_id, "manage_projects")
     context: dict[str, Any] = {
@@ -89,13 +87,13 @@ def project_page(
 
 
 @member_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return project_page(request, pk)
 
 
 @member_required
-def project_create(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     require_capability(actor, "manage_projects")
     if not request.GET.get("account"):
         picker = AccountPickForm(request.GET or None, actor=actor, capability="manage_projects")
@@ -119,8 +117,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     project = selectors.project_get_for(actor, pk)
     if not may_change(actor, project.account_id, "manage_projects"):
         raise PermissionDenied(_("You cannot change this project."))
@@ -150,8 +148,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     project = selectors.project_get_for(actor, pk)
     form = ProjectGoalForm(request.POST, prefix="goal")
     status = 200
@@ -172,8 +170,8 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def goal_delete(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    actor = request.user
     goals = selectors.project_goals_visible_to(actor)
     try:
         goal = goals.get(pk=goal_pk, project_id=pk)
@@ -187,9 +185,9 @@ def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 
 @member_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organization's service catalogue; the admin adds and edits services here."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_capability(actor, "manage_catalogue")
     status = 200
     if request.method == "POST":
@@ -207,8 +205,8 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     require_capability(actor, "manage_catalogue")
     service = selectors.service_get_for(actor, pk)
     status = 200

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 from keyaccount.work import selectors, services
 from keyaccount.work.filtersets import RequestFilterSet
@@ -29,9 +30,6 @@ from keyaccount.work.forms import (
 )
 from keyaccount.work.models import Request, RequestStatus
 from keyaccount.work.views.common import PAGE_SIZE, may_change, require_capability, sort, writable_account
-
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
 
 # Waiting for triage first, then the rest by the status's order.
 _STATUS_RANK = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus)), output_field=IntegerField())
@@ -50,9 +48,9 @@ def request_url(client_request: Request | int, section: str = "") -> str:
 
 
 @member_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The client's wishes across the accounts the person sees, those waiting for triage first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_capability(actor, "see_requests")
     filterset = RequestFilterSet(request.GET, queryset=selectors.requests_visible_to(actor), request=request)
     qs = filterset.qs.annotate(status_rank=_STATUS_RANK)
@@ -74,10 +72,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def request_page(
-    request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """Render the request page; `forms` puts a submitted triage form (with its errors) back."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     client_request = selectors.request_get_for(actor, pk)
     may_manage = may_change(actor, client_request.account_id, "manage_requests")
     forms = forms or {}
@@ -112,14 +110,14 @@ def request_page(
 
 
 @member_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return request_page(request, pk)
 
 
 @member_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a client's wish for an account (?account=<id>); without one, ask which account first."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_capability(actor, "manage_requests")
     if not request.GET.get("account"):
         picker = AccountPickForm(request.GET or None, actor=actor, capability="manage_requests")
@@ -142,9 +140,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
+def request_triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Accept (into tasks), reject with a reason, or quote as extra work; a refused decision saves nothing."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     client_request = selectors.request_get_for(actor, pk)
     decision = request.POST.get("decision")
     forms: dict[str, Any]
@@ -153,7 +151,7 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
         formset = AcceptTaskFormSet(request.POST, form_kwargs={"actor": actor}, prefix="task")
         forms = {"accept": form, "accept_tasks": formset}
         valid = form.is_valid() & formset.is_valid()
-        kwargs = {"tasks": formset.tasks()} if valid else {}
+        kwargs = {"tasks": formset.tasks()} if valid else {}  # type: ignore[attr-defined]  # a BaseAcceptTaskFormSet
     elif decision == "reject":
         form = RejectForm(request.POST, prefix="reject")
         forms = {"reject": form}
@@ -186,9 +184,9 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def request_quote_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def request_quote_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The client's yes or no to the quote."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     client_request = selectors.request_get_for(actor, pk)
     form = QuoteAnswerForm(request.POST, prefix="answer")
     status = 200

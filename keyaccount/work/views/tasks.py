@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.core.web import checkbox_choices, run_service, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 from keyaccount.work import selectors, services
 from keyaccount.work.filtersets import TaskFilterSet
@@ -33,6 +34,7 @@ from keyaccount.work.views.common import PAGE_SIZE, may_change, require_capabili
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
+    from keyaccount.work.models import TaskChecklistItem
 
 _STATUS_RANK = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(TaskStatus)), output_field=IntegerField())
 # ?ordering=<key> or -<key>; ties broken so pages never shuffle.
@@ -55,9 +57,9 @@ def task_url(task: Task | int, section: str = "") -> str:
 
 
 @member_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Tasks, the signed-in person's own by default; an htmx request (filter, sort, page) gets only the table."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_capability(actor, "see_tasks")
     data = request.GET.copy()
     show = data.get("show", "mine")
@@ -93,9 +95,11 @@ def _may(actor: User, task: Task) -> dict[str, bool]:
     return {"manage": manage, "work": manage or (can(actor, "work_tasks") and task.assignee_id == actor.pk)}
 
 
-def task_page(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def task_page(
+    request: AuthenticatedHttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     """Render the task page; `forms` puts a submitted form (with its errors) back in its section."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     task = selectors.task_detail_for(actor, pk)
     may = _may(actor, task)
     forms = forms or {}
@@ -118,19 +122,19 @@ def task_page(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = N
 
 
 @member_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return task_page(request, pk)
 
 
 @member_required
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new task for an account (?account=<id>), or from a request (?request=<id>, its account and project)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_capability(actor, "manage_tasks")
     client_request = None
     if request.GET.get("request"):
         client_request = selectors.request_get_for(actor, request.GET["request"])
-        account_id: object = client_request.account_id
+        account_id: int | str = client_request.account_id
     elif request.GET.get("account"):
         account_id = request.GET["account"]
     else:
@@ -162,8 +166,8 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def task_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     task = selectors.task_get_for(actor, pk)
     if not may_change(actor, task.account_id, "manage_tasks"):
         raise PermissionDenied(_("You cannot change this task."))
@@ -190,9 +194,9 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def task_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def task_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move the task to the status of the pressed button; one the workflow does not allow changes nothing."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     task = selectors.task_get_for(actor, pk)
     form = TransitionForm(request.POST, task=task)
     status = 200
@@ -214,8 +218,8 @@ def task_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def task_move_due(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def task_move_due(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     task = selectors.task_get_for(actor, pk)
     form = MoveDueForm(request.POST, task=task, prefix="due")
     status = 200
@@ -237,8 +241,8 @@ def task_move_due(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def checklist_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def checklist_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     task = selectors.task_get_for(actor, pk)
     form = ChecklistItemForm(request.POST, prefix="step")
     status = 200
@@ -251,7 +255,7 @@ def checklist_add(request: HttpRequest, pk: int) -> HttpResponse:
     return task_page(request, pk, forms={"checklist_form": form}, status=status)
 
 
-def _checklist_item(actor: User, pk: int, item_pk: int):  # type: ignore[no-untyped-def]
+def _checklist_item(actor: User, pk: int, item_pk: int) -> TaskChecklistItem:
     items = selectors.checklist_items_visible_to(actor).select_related("task", "task__account")
     try:
         return items.get(pk=item_pk, task_id=pk)
@@ -261,9 +265,9 @@ def _checklist_item(actor: User, pk: int, item_pk: int):  # type: ignore[no-unty
 
 @member_required
 @require_POST
-def checklist_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def checklist_toggle(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Tick or untick a step; htmx gets the step back, a plain form goes back to the page."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     item = _checklist_item(actor, pk, item_pk)
     services.task_checklist_toggle(actor=actor, item=item, done=request.POST.get("done") == "1")
     if wants_partial(request):
@@ -275,8 +279,8 @@ def checklist_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @member_required
 @require_POST
-def checklist_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def checklist_delete(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    actor = request.user
     item = _checklist_item(actor, pk, item_pk)
     services.task_checklist_delete(actor=actor, item=item)
     return redirect(task_url(pk, "checklist"))
@@ -284,8 +288,8 @@ def checklist_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @member_required
 @require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     task = selectors.task_get_for(actor, pk)
     form = CommentForm(request.POST)
     status = 200

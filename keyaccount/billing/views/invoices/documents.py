@@ -111,7 +111,7 @@ def invoice_export_rows(invoices: QuerySet[Invoice], today: datetime.date) -> li
         [
             inv.number,
             inv.account.name,
-            inv.contract.number if inv.contract_id else "",
+            inv.contract.number if inv.contract_id else "",  # type: ignore[union-attr]  # contract_id set: contract is loaded
             inv.issue_date,
             inv.due_date,
             inv.period_start,

@@ -19,6 +19,7 @@ from keyaccount.billing.views.invoices.common import invoice_url, managed_invoic
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import CONFLICT_MESSAGE, add_service_errors, run_service
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
@@ -112,9 +113,9 @@ def _save(
 
 
 @member_required
-def invoice_create(request: HttpRequest) -> HttpResponse:
+def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new draft for an account (`?account=<id>`; without it, the person picks the account first)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "manage_money"):
         raise PermissionDenied(_("Your role does not allow this."))
     if not request.GET.get("account"):
@@ -129,8 +130,8 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def invoice_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     invoice = managed_invoice(actor, pk)
     if not invoice.is_draft:
         messages.error(request, _("Only a draft can be changed. Void this invoice and issue a new one instead."))
@@ -139,9 +140,9 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def invoice_generate(request: HttpRequest) -> HttpResponse:
+def invoice_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Invoice a retainer for a month; `?contract=<id>` picks the contract (the contract page links here)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "manage_money"):
         raise PermissionDenied(_("Your role does not allow this."))
     initial: dict[str, Any] = {}

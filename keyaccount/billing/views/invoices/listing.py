@@ -18,6 +18,7 @@ from keyaccount.billing.views.invoices.documents import invoice_export_response
 from keyaccount.core import clock
 from keyaccount.core.web import checkbox_choices, vary_on_htmx, wants_partial
 from keyaccount.tenancy.access import member_required
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 from keyaccount.tenancy.permissions import can
 
 if TYPE_CHECKING:
@@ -64,9 +65,9 @@ def _sorted(qs: QuerySet[Invoice], ordering: str) -> tuple[QuerySet[Invoice], st
 
 
 @member_required
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Invoices with filters; totals per currency of everything the filters match (not just this page)."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_money(actor)
     today = clock.today_for(request.user)
     filterset = _filtered(request, actor)
@@ -104,9 +105,9 @@ def _export_query(request: HttpRequest) -> str:
 
 
 @member_required
-def invoice_export(request: HttpRequest) -> HttpResponse:
+def invoice_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list as filtered, as `?format=csv` (default) or `xlsx`."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     require_money(actor)
     fmt = request.GET.get("format", "csv")
     if fmt not in exports.FORMATS:

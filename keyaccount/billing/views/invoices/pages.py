@@ -3,11 +3,11 @@ deleting a draft."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,13 +22,11 @@ from keyaccount.core import clock
 from keyaccount.core.services import ConflictError
 from keyaccount.core.web import run_service
 from keyaccount.tenancy.access import member_required
-
-if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+from keyaccount.tenancy.actors import AuthenticatedHttpRequest
 
 
-def invoice_page(request: HttpRequest, pk: int, *, void_form: VoidForm | None = None, status: int = 200):
-    actor: User = request.user  # type: ignore[assignment]
+def invoice_page(request: AuthenticatedHttpRequest, pk: int, *, void_form: VoidForm | None = None, status: int = 200):
+    actor = request.user
     invoice = selectors.invoice_get_for(actor, pk)
     today = clock.today_for(request.user)
     manage = may_manage(actor, invoice.account_id)
@@ -59,29 +57,29 @@ def _payment_url(pk: int) -> str | None:
 
 
 @member_required
-def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_money(request.user)  # type: ignore[arg-type]
+def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_money(request.user)
     return invoice_page(request, pk)
 
 
 @member_required
-def invoice_print(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The invoice as the client gets it, ready for the browser's print."""
-    require_money(request.user)  # type: ignore[arg-type]
+    require_money(request.user)
     invoice = selectors.invoice_get_for(request.user, pk)
     return HttpResponse(invoice_document_html(request, invoice))
 
 
 @member_required
-def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_money(request.user)  # type: ignore[arg-type]
+def invoice_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_money(request.user)
     return invoice_pdf_response(request, selectors.invoice_get_for(request.user, pk))
 
 
 @member_required
 @require_POST
-def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def invoice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     invoice = managed_invoice(actor, pk)
     version = request.POST.get("version")
     try:
@@ -98,8 +96,8 @@ def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def invoice_void(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     invoice = managed_invoice(actor, pk)
     form = VoidForm(request.POST)
     if not form.is_valid():
@@ -122,8 +120,8 @@ def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def invoice_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     invoice = managed_invoice(actor, pk)
     try:
         services.invoice_delete(actor=actor, invoice=invoice)
