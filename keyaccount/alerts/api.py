@@ -8,7 +8,7 @@ playbooks, read by the same people and changed by admins and heads; `steps` is r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -30,6 +30,9 @@ from keyaccount.core.api import (
 )
 from keyaccount.tenancy.models import User
 from keyaccount.tenancy.permissions import can, membership_of
+
+if TYPE_CHECKING:
+    from keyaccount.tenancy.actors import AuthenticatedRequest
 
 API_PATHS: list[Any] = []
 
@@ -118,7 +121,7 @@ class AlertViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=AlertCloseSerializer, responses=AlertSerializer, summary="Close an alert with an outcome")
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
+    def close(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Close an open alert: `outcome` resolved, false_alarm, churned or other (with a `note`)."""
         alert = self.get_object()
         payload = AlertCloseSerializer(data=request.data)

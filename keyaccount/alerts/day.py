@@ -34,8 +34,8 @@ def alerts_day_for(actor: User) -> list[Alert] | None:
     if alerts is None:
         return None
     for alert in alerts:
-        alert.message = describe(alert.rule, alert.key, alert.facts)  # type: ignore[attr-defined]
-        alert.url = reverse("alerts:detail", args=[alert.pk])  # type: ignore[attr-defined]
+        alert.message = describe(alert.rule, alert.key, alert.facts)  # type: ignore[attr-defined]  # for the day page
+        alert.url = reverse("alerts:detail", args=[alert.pk])  # type: ignore[attr-defined]  # for the day page
     return alerts
 
 

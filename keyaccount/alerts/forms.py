@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.alerts.models import AlertOutcome, AlertRule, PlaybookBand
+from keyaccount.core.web import model_choice
 from keyaccount.tenancy.models import Role, User
 from keyaccount.tenancy.permissions import membership_of
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from keyaccount.tenancy.actors import Actor
 
 
 class AlertCloseForm(forms.Form):
@@ -19,7 +25,7 @@ class AlertCloseForm(forms.Form):
     )
 
 
-def colleagues(actor: Any) -> Any:
+def colleagues(actor: Actor) -> QuerySet[User]:
     """People of the actor's organization who may be given a task (not client users)."""
     membership = membership_of(actor)
     if membership is None:
@@ -51,9 +57,9 @@ class StepForm(forms.Form):
         label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("The account's owner")
     )
 
-    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = colleagues(actor)  # type: ignore[attr-defined]
+        model_choice(self, "assignee").queryset = colleagues(actor)
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=3, max_num=20, validate_max=True)

@@ -25,7 +25,7 @@ from typing import Any
 from keyaccount.alerts.models import AlertRule
 from keyaccount.health.base import Band, MeasureKey, Scored, ScoredMeasure
 
-BAND_RANK = {Band.GREEN: 2, Band.YELLOW: 1, Band.RED: 0}
+BAND_RANK: dict[str, int] = {Band.GREEN: 2, Band.YELLOW: 1, Band.RED: 0}
 RENEWAL_HORIZON_DAYS = 90
 # Measures watched by a rule of their own; measure_below leaves them to it, so one event raises one alert.
 OWN_RULES = {MeasureKey.CHAMPION_LEFT, MeasureKey.RENEWAL_RISK}
@@ -43,7 +43,7 @@ class Trigger:
 def band_drop(previous: Scored | None, current: Scored) -> Trigger | None:
     if previous is None or previous.band not in BAND_RANK or current.band not in BAND_RANK:
         return None
-    if BAND_RANK[current.band] >= BAND_RANK[previous.band]:  # type: ignore[index]
+    if BAND_RANK[current.band] >= BAND_RANK[previous.band]:
         return None
     return Trigger(
         AlertRule.BAND_DROP,

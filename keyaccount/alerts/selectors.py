@@ -17,19 +17,19 @@ from keyaccount.tenancy.models import Role
 from keyaccount.tenancy.permissions import can, membership_of, visible_accounts_q
 
 if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+    from keyaccount.tenancy.actors import Actor
 
 OPEN_FIRST = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def _tasks() -> Prefetch:
+def _tasks() -> Prefetch[str, QuerySet[AlertTask], str]:
     return Prefetch(
         "alert_tasks",
         queryset=AlertTask.objects.select_related("task", "task__assignee").order_by("position", "id"),
     )
 
 
-def alerts_visible_to(actor: User | None) -> QuerySet[Alert]:
+def alerts_visible_to(actor: Actor) -> QuerySet[Alert]:
     """Alerts the actor may see, open first then the newest, with the account, its owner, who closed it
     and the playbook's tasks, in a constant number of queries."""
     if not can(actor, "see_alerts"):
@@ -43,7 +43,7 @@ def alerts_visible_to(actor: User | None) -> QuerySet[Alert]:
     )
 
 
-def alert_get_for(actor: User | None, pk: object) -> Alert:
+def alert_get_for(actor: Actor, pk: int | str) -> Alert:
     """One alert the actor sees, or 404 (another organization's id answers like a missing one)."""
     try:
         return alerts_visible_to(actor).get(pk=pk)
@@ -51,7 +51,7 @@ def alert_get_for(actor: User | None, pk: object) -> Alert:
         raise Http404 from None
 
 
-def open_alerts_of_day(actor: User | None, limit: int = 50) -> list[Alert] | None:
+def open_alerts_of_day(actor: Actor, limit: int = 50) -> list[Alert] | None:
     """My day's open alerts: an account manager's accounts, a head's (or admin's) whole organization;
     red first, then the newest. None for everyone else (their day has no alerts section)."""
     membership = membership_of(actor)
@@ -66,7 +66,7 @@ def open_alerts_of_day(actor: User | None, limit: int = 50) -> list[Alert] | Non
     )
 
 
-def playbooks_visible_to(actor: User | None) -> QuerySet[Playbook]:
+def playbooks_visible_to(actor: Actor) -> QuerySet[Playbook]:
     """The organization's playbooks with their steps (and each step's assignee), by rule and band."""
     if not can(actor, "see_alerts"):
         return Playbook.objects.none()
@@ -80,7 +80,7 @@ def playbooks_visible_to(actor: User | None) -> QuerySet[Playbook]:
     )
 
 
-def playbook_get_for(actor: User | None, pk: object) -> Playbook:
+def playbook_get_for(actor: Actor, pk: int | str) -> Playbook:
     try:
         return playbooks_visible_to(actor).get(pk=pk)
     except (Playbook.DoesNotExist, ValueError, TypeError):

@@ -409,9 +409,7 @@ def _fell(previous: Scored | None, current: Scored) -> set[str]:
     """Measures that may have crossed a threshold: known now, and unknown or higher before."""
     before = {m.key: m.value for m in previous.measures} if previous is not None else {}
     return {
-        m.key
-        for m in current.measures
-        if m.value is not None and (before.get(m.key) is None or m.value < before[m.key])  # type: ignore[operator]
+        m.key for m in current.measures if m.value is not None and ((was := before.get(m.key)) is None or m.value < was)
     }
 
 
@@ -420,11 +418,10 @@ def _thresholds(organization_id: int, candidates: set[str]) -> dict[str, int]:
 
     if not candidates - rules.OWN_RULES:
         return {}
-    return dict(
-        HealthMeasure.objects.filter(
-            organization_id=organization_id, enabled=True, alert_below__isnull=False, key__in=sorted(candidates)
-        ).values_list("key", "alert_below")
-    )
+    rows = HealthMeasure.objects.filter(
+        organization_id=organization_id, enabled=True, alert_below__isnull=False, key__in=sorted(candidates)
+    ).values_list("key", "alert_below")
+    return {key: below for key, below in rows if below is not None}  # the filter leaves no None; narrows the type
 
 
 def alerts_raise(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,12 +23,12 @@ from keyaccount.tenancy.permissions import can, membership_of
 
 if TYPE_CHECKING:
     from keyaccount.alerts.models import Alert, Playbook
-    from keyaccount.tenancy.models import User
+    from keyaccount.tenancy.actors import Actor, AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
 
-def _require(actor: User, capability: str) -> None:
+def _require(actor: Actor, capability: str) -> None:
     if not can(actor, capability):
         raise PermissionDenied(_("Your role does not allow this."))
 
@@ -44,46 +44,45 @@ def _row(alert: Alert) -> dict[str, Any]:
 
 
 @member_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Alerts of the accounts the person sees, open first; a filter change (htmx) gets the results only."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_alerts")
-    data = request.GET.copy() if request.GET else None
-    if data is None:
-        data = {"status": "open"}  # the first visit shows what needs doing
+    # The first visit (no filter in the address) shows what needs doing.
+    data: QueryDict | dict[str, str] = request.GET.copy() if request.GET else {"status": "open"}
     filterset = AlertFilterSet(data, queryset=selectors.alerts_visible_to(actor), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "rows": [_row(a) for a in page.object_list]}
     if wants_partial(request):
         return vary_on_htmx(render(request, "alerts/_results.html", context))
-    filterset.form.fields["status"].empty_label = _("Any status")  # type: ignore[attr-defined]
-    filterset.form.fields["rule"].empty_label = _("Any rule")  # type: ignore[attr-defined]
-    filterset.form.fields["owner"].empty_label = _("Anyone")  # type: ignore[attr-defined]
+    filterset.form.fields["status"].empty_label = _("Any status")
+    filterset.form.fields["rule"].empty_label = _("Any rule")
+    filterset.form.fields["owner"].empty_label = _("Anyone")
     return vary_on_htmx(render(request, "alerts/list.html", context))
 
 
-def _detail(request: HttpRequest, alert: Alert, form: AlertCloseForm, status: int = 200) -> HttpResponse:
+def _detail(request: AuthenticatedHttpRequest, alert: Alert, form: AlertCloseForm, status: int = 200) -> HttpResponse:
     actor = request.user
     context = {
         **_row(alert),
         "tasks": [link.task for link in alert.alert_tasks.all()],
         "form": form,
-        "may_close": alert.is_open and can(actor, "close_alerts"),  # type: ignore[arg-type]
+        "may_close": alert.is_open and can(actor, "close_alerts"),
     }
     return render(request, "alerts/detail.html", context, status=status)
 
 
 @member_required
-def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One alert: what happened in plain words, the playbook's tasks and, while open, the close form."""
-    alert = selectors.alert_get_for(request.user, pk)  # type: ignore[arg-type]
+    alert = selectors.alert_get_for(request.user, pk)
     return _detail(request, alert, AlertCloseForm())
 
 
 @member_required
 @require_POST
-def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def alert_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     alert = selectors.alert_get_for(actor, pk)
     _require(actor, "close_alerts")
     form = AlertCloseForm(request.POST)
@@ -100,9 +99,9 @@ def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def playbook_list(request: HttpRequest) -> HttpResponse:
+def playbook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organization's playbooks with their steps; the first visit of an admin or head creates the defaults."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_alerts")
     may_edit = can(actor, "manage_playbooks")
     if may_edit:
@@ -122,9 +121,9 @@ def _initial_steps(playbook: Playbook | None) -> list[dict[str, Any]]:
 
 
 @member_required
-def playbook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def playbook_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a playbook (no `pk`) or change one's name and steps; admins and heads only."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     _require(actor, "see_alerts")
     playbook = selectors.playbook_get_for(actor, pk) if pk is not None else None
     _require(actor, "manage_playbooks")
@@ -167,8 +166,8 @@ def playbook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @member_required
 @require_POST
-def playbook_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def playbook_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
     playbook = selectors.playbook_get_for(actor, pk)
     services.playbook_delete(actor=actor, playbook=playbook)
     messages.success(request, _("The playbook was deleted."))

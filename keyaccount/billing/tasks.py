@@ -26,7 +26,7 @@ def run_daily_billing() -> dict[str, Any]:
     """Contract lifecycle, act chasing and dunning, each organization on its own today (organizations that
     share a day run together); one part failing does not stop the others. Counts add up over organizations."""
     from keyaccount.billing.services.collection import run_act_chasing, run_dunning
-    from keyaccount.billing.services.contracts import run_contract_lifecycle, run_renewal_reminders
+    from keyaccount.billing.services.lifecycle import run_contract_lifecycle, run_renewal_reminders
     from keyaccount.tenancy.models import Organization
 
     by_day: dict[datetime.date, list[int]] = {}

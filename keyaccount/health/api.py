@@ -14,7 +14,7 @@ accounts they see; for specialists and clients an account's health answers 404 a
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -22,7 +22,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +32,11 @@ from keyaccount.health.base import Band, MeasureKey
 from keyaccount.health.filtersets import AssessmentFilterSet, HealthScoreFilterSet
 from keyaccount.health.models import HealthScore, ManualAssessment
 from keyaccount.tenancy.permissions import can, require
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from keyaccount.tenancy.actors import Actor, AuthenticatedRequest
 
 TREND_CHOICES = ["up", "down", "same"]
 TREND_HELP = _(
@@ -46,7 +50,7 @@ TREND_HELP = _(
 
 class MeasureExplanationSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=MeasureKey.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API field "label"; not Field.label
     value = serializers.IntegerField(allow_null=True, help_text=_("0 (bad) to 100 (good); null when unknown."))
     weight = serializers.DecimalField(
         max_digits=5,
@@ -75,7 +79,7 @@ class AccountHealthSerializer(serializers.Serializer):
     )
 
 
-def _health_account(actor: Any, pk: object) -> Account:
+def _health_account(actor: Actor, pk: int | str) -> Account:
     """A visible account whose health the actor may read, or 404."""
     account = Account.objects.filter(selectors.health_visible_q(actor, prefix=""), pk=pk).first()
     if account is None:
@@ -91,7 +95,7 @@ class AccountHealthView(APIView):
         summary="An account's health, explained",
         responses={200: AccountHealthSerializer, 404: OpenApiResponse(description="Not an account you see.")},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         account = _health_account(request.user, pk)
         return Response(AccountHealthSerializer(selectors.explanation(account)).data)
 
@@ -133,7 +137,7 @@ class HealthScoreViewSet(ServiceViewSetMixin, viewsets.ReadOnlyModelViewSet):
 # --- assessments ---------------------------------------------------------------------------------------
 
 
-def _assessable_accounts(actor: Any):
+def _assessable_accounts(actor: Actor) -> QuerySet[Account]:
     return Account.objects.filter(selectors.health_visible_q(actor, prefix=""))
 
 
@@ -183,7 +187,7 @@ class AssessmentViewSet(
 
 class ModelMeasureSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=MeasureKey.choices)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # the API field "label"; not Field.label
     weight = serializers.IntegerField(min_value=0, max_value=1000, required=False)
     share = serializers.DecimalField(
         max_digits=5,
@@ -236,7 +240,7 @@ class HealthModelView(APIView):
     alert level. Everyone who sees health reads it; admins and heads change it."""
 
     @extend_schema(tags=["health"], summary="The health model", responses=HealthModelSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         membership = require(request.user, "see_health")
         return Response(HealthModelSerializer(model_data(membership.organization_id)).data)
 
@@ -252,7 +256,7 @@ class HealthModelView(APIView):
             409: OpenApiResponse(description="Stale version."),
         },
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         if not can(request.user, "manage_health_model"):
             raise DjangoPermissionDenied(_("Your role does not allow this."))
         payload = HealthModelSerializer(data=request.data)

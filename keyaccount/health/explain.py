@@ -9,6 +9,7 @@ through gettext: placeholders are named so a translation may reorder them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -170,16 +171,17 @@ def _signed(text: Any) -> str:
 
 
 def _sentiment(value: int, f: dict[str, Any]) -> str:
+    count = int(f.get("count", 0))
     params = {
         "mean": _signed(f.get("mean", "0")),
-        "count": int(f.get("count", 0)),
+        "count": count,
         "period": _days(int(f.get("window_days", 0))),
     }
     sentence = (
         ngettext(
             "mean sentiment %(mean)s over %(count)d interaction in the last %(period)s",
             "mean sentiment %(mean)s over %(count)d interactions in the last %(period)s",
-            params["count"],
+            count,
         )
         % params
     )
@@ -233,7 +235,8 @@ def _assessment(value: int, f: dict[str, Any]) -> str:
     }
 
 
-_DESCRIBERS = {
+# Keyed by the measure's stored key, a plain string; `MeasureKey` members are strings too.
+_DESCRIBERS: dict[str, Callable[[int, dict[str, Any]], str]] = {
     MeasureKey.CONTACT_RECENCY: _contact_recency,
     MeasureKey.DECISION_MAKER_ENGAGED: _decision_maker,
     MeasureKey.STAKEHOLDER_COVERAGE: _stakeholders,

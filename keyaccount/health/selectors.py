@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,8 +21,10 @@ from keyaccount.health.models import HealthModel, HealthScore, HealthSnapshot, M
 from keyaccount.tenancy.permissions import NOTHING, can, visible_accounts_q
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from keyaccount.accounts.models import Account
-    from keyaccount.tenancy.models import User
+    from keyaccount.tenancy.actors import Actor
 
 # Trend: the current score against the latest snapshot on or before 30 days earlier; a move of at most
 # SAME_WITHIN points either way is "same".
@@ -31,7 +33,7 @@ SAME_WITHIN = 2
 UP, DOWN, SAME = "up", "down", "same"
 
 
-def health_visible_q(actor: User | None, prefix: str = "account__") -> Any:
+def health_visible_q(actor: Actor, prefix: str = "account__") -> Any:
     """Rows of an account's health the actor may read: their visible accounts, for roles that see health."""
     if not can(actor, "see_health"):
         return NOTHING
@@ -52,6 +54,16 @@ def _past_score(cutoff: datetime.date) -> Subquery:
     )
 
 
+class PastScore(TypedDict):
+    """What `with_past_score` annotates: the score of the snapshot the trend compares with, if any."""
+
+    past_score: int | None
+
+
+# A current score with `past_score`, as `with_past_score` returns it.
+ScoreWithPast: TypeAlias = "WithAnnotations[HealthScore, PastScore]"
+
+
 def trend_of(current: int | None, past: int | None) -> str | None:
     """up / down / same (within ±SAME_WITHIN points); None when either score is unknown."""
     if current is None or past is None:
@@ -63,14 +75,14 @@ def trend_of(current: int | None, past: int | None) -> str | None:
     return SAME
 
 
-def with_past_score(qs: QuerySet[HealthScore], as_of: datetime.date) -> QuerySet[HealthScore]:
+def with_past_score(qs: QuerySet[HealthScore], as_of: datetime.date) -> QuerySet[ScoreWithPast]:
     """Annotate each score with `past_score`: the snapshot on or before as_of − 30 days (one query)."""
     return qs.annotate(past_score=_past_score(as_of - datetime.timedelta(days=TREND_DAYS)))
 
 
 def scores_for(
-    actor: User | None, accounts_qs: QuerySet[Account] | None = None, as_of: datetime.date | None = None
-) -> QuerySet[HealthScore]:
+    actor: Actor, accounts_qs: QuerySet[Account] | None = None, as_of: datetime.date | None = None
+) -> QuerySet[ScoreWithPast]:
     """Current health of the accounts in `accounts_qs` (default: all) that the actor may see, each with
     `past_score` for its trend, lowest score first (unknown last). `as_of` defaults to the organization's
     today."""
@@ -130,6 +142,8 @@ def top_risk(accounts_qs: QuerySet[Account], limit: int = 10) -> list[Risk]:
     )
     result = []
     for row in rows:
+        if row.score is None:  # the filter leaves none; narrows the nullable column
+            continue
         worst = worst_measure(row.measures)
         result.append(
             Risk(
@@ -243,7 +257,7 @@ def explanation(account: Account, as_of: datetime.date | None = None) -> Explana
     )
 
 
-def assessments_visible_to(actor: User | None) -> QuerySet[ManualAssessment]:
+def assessments_visible_to(actor: Actor) -> QuerySet[ManualAssessment]:
     """Manual assessments of the accounts the actor may read health of, newest first."""
     return (
         ManualAssessment.objects.filter(health_visible_q(actor))
@@ -263,7 +277,7 @@ class Panel:
     reasons: list[dict[str, Any]]
 
 
-def panel(actor: User | None, account: Account) -> Panel | None:
+def panel(actor: Actor, account: Account) -> Panel | None:
     """None for roles that do not see health (no query); otherwise one query."""
     if not can(actor, "see_health"):
         return None

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, AccountStatus
@@ -274,7 +275,7 @@ def _upsert_snapshots(organization_id: int, scored: list[Scored]) -> None:
     )
 
 
-def _organization(organization: Any) -> Any:
+def _organization(organization: Organization | int) -> Organization:
     from keyaccount.tenancy.models import Organization
 
     return organization if isinstance(organization, Organization) else Organization.objects.get(pk=organization)
@@ -442,8 +443,10 @@ def is_paused() -> bool:
     return bool(_paused.get())
 
 
-def _marks(organization_id: int, account_id: int | None) -> Any:
-    return HealthRecompute.objects.filter(organization_id=organization_id, account_id=account_id)
+def _marks(organization_id: int, account_id: int | None) -> QuerySet[HealthRecompute]:
+    """The mark of the account, or of the whole organization (`account_id` None: `account IS NULL`)."""
+    marks = HealthRecompute.objects.filter(organization_id=organization_id)
+    return marks.filter(account__isnull=True) if account_id is None else marks.filter(account_id=account_id)
 
 
 def _mark(organization_id: int, account_id: int | None) -> None:

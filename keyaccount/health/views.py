@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,15 +22,15 @@ from keyaccount.tenancy.access import member_required
 from keyaccount.tenancy.permissions import can, editable_accounts_q, membership_of
 
 if TYPE_CHECKING:
-    from keyaccount.tenancy.models import User
+    from keyaccount.tenancy.actors import Actor, AuthenticatedHttpRequest
 
 HISTORY_DAYS = 90
 
 
 @member_required
-def model_settings(request: HttpRequest) -> HttpResponse:
+def model_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Thresholds and each measure's weight, switch, settings and alert level."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     if not can(actor, "manage_health_model"):
         raise PermissionDenied(_("Your role does not allow this."))
     membership = membership_of(actor)
@@ -66,7 +66,7 @@ def model_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "health/settings.html", {"form": form, "rows": rows}, status=status)
 
 
-def _account_for(actor: User, pk: int) -> Account:
+def _account_for(actor: Actor, pk: int | str) -> Account:
     account = (
         Account.objects.filter(selectors.health_visible_q(actor, prefix=""), pk=pk)
         .select_related("organization")
@@ -78,10 +78,10 @@ def _account_for(actor: User, pk: int) -> Account:
 
 
 @member_required
-def account_health(request: HttpRequest, pk: int) -> HttpResponse:
+def account_health(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An account's score, band and trend, every measure explained, what changed since last month, the
     team's assessments and the last 90 days of snapshots."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = _account_for(actor, pk)
     may_assess = (
         can(actor, "assess_health")
@@ -117,9 +117,9 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The account page's health panel (loaded by htmx after the page, so the page's own queries stay
     as they are): score, band, trend, the two weakest measures and a link to the explanation."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     account = _account_for(actor, pk)
     return render(request, "health/_panel.html", {"account": account, "health": selectors.panel(actor, account)})

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import calc, selectors
-from keyaccount.billing.filtersets import AmendmentFilterSet, ContractFilterSet
+from keyaccount.billing.filtersets.contracts import AmendmentFilterSet, ContractFilterSet
 from keyaccount.billing.models import Amendment, Contract
 from keyaccount.billing.services import contracts as services
 from keyaccount.core import clock

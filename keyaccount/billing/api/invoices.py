@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import selectors
-from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
+from keyaccount.billing.filtersets.invoices import InvoiceFilterSet
 from keyaccount.billing.models import Contract, Invoice, InvoiceLine, InvoiceStatus
 from keyaccount.billing.services import invoices as services
 from keyaccount.core import clock

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import selectors
-from keyaccount.billing.filtersets_payments import PaymentFilterSet
+from keyaccount.billing.filtersets.payments import PaymentFilterSet
 from keyaccount.billing.models import Invoice, Payment, PaymentAllocation
 from keyaccount.billing.services import payments as services
 from keyaccount.core.api import (

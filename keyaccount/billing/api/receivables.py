@@ -27,7 +27,7 @@ from keyaccount.accounts.models import Account
 from keyaccount.accounts.selectors import accounts_visible_to
 from keyaccount.billing import receivables, selectors
 from keyaccount.billing.exports import FORMATS, export_response
-from keyaccount.billing.filtersets_collection import ActFilterSet, ReceivableFilterSet
+from keyaccount.billing.filtersets.collection import ActFilterSet, ReceivableFilterSet
 from keyaccount.billing.models import Act, Contract
 from keyaccount.billing.services import collection as services
 from keyaccount.core import clock

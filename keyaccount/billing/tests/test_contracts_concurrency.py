@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from keyaccount.billing.models import Amendment, Contract, Renewal
 from keyaccount.billing.services import contracts as services
+from keyaccount.billing.services import lifecycle
 from keyaccount.billing.tests.factories import ContractFactory
 from keyaccount.core.tests.concurrency import POSTGRES_ONLY, at_the_same_moment
 from keyaccount.notifications.models import Notification
@@ -22,7 +23,7 @@ d = datetime.date
 def test_two_lifecycle_runs_renew_a_contract_once(alice, acme):
     contract = ContractFactory(account=acme, start_date=d(2026, 1, 1), end_date=d(2026, 3, 31), auto_renew=True)
 
-    outcomes = at_the_same_moment(*[lambda: services.run_contract_lifecycle(d(2026, 4, 2))] * 3)
+    outcomes = at_the_same_moment(*[lambda: lifecycle.run_contract_lifecycle(d(2026, 4, 2))] * 3)
 
     contract.refresh_from_db()
     assert sorted(o["renewed"] for o in outcomes) == [0, 0, 1]

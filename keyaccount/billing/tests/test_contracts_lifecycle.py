@@ -10,6 +10,7 @@ import pytest
 from keyaccount.billing.models import Amendment, Contract, Renewal
 from keyaccount.billing.selectors import mrr_of_accounts, revenue_movements, upcoming_renewals
 from keyaccount.billing.services import contracts as services
+from keyaccount.billing.services import lifecycle
 from keyaccount.billing.tests.factories import ContractFactory
 from keyaccount.core.tests.factories import AccountFactory, on_team
 from keyaccount.notifications.models import Notification
@@ -23,9 +24,9 @@ d = datetime.date
 def test_a_signed_contract_becomes_active_on_its_start_date_once(acme):
     contract = ContractFactory(account=acme, status="signed", start_date=d(2026, 3, 1))
 
-    assert services.run_contract_lifecycle(d(2026, 2, 28))["activated"] == 0
-    assert services.run_contract_lifecycle(d(2026, 3, 1))["activated"] == 1
-    assert services.run_contract_lifecycle(d(2026, 3, 1))["activated"] == 0
+    assert lifecycle.run_contract_lifecycle(d(2026, 2, 28))["activated"] == 0
+    assert lifecycle.run_contract_lifecycle(d(2026, 3, 1))["activated"] == 1
+    assert lifecycle.run_contract_lifecycle(d(2026, 3, 1))["activated"] == 0
     contract.refresh_from_db()
     assert contract.status == "active"
 
@@ -36,9 +37,9 @@ def test_an_auto_renewing_contract_renews_itself_for_a_term_as_long_exactly_once
     )
 
     # On its last day it is still in force; the day after, it renews for another three months.
-    assert services.run_contract_lifecycle(d(2026, 3, 31))["renewed"] == 0
-    first = services.run_contract_lifecycle(d(2026, 4, 1))
-    second = services.run_contract_lifecycle(d(2026, 4, 1))
+    assert lifecycle.run_contract_lifecycle(d(2026, 3, 31))["renewed"] == 0
+    first = lifecycle.run_contract_lifecycle(d(2026, 4, 1))
+    second = lifecycle.run_contract_lifecycle(d(2026, 4, 1))
 
     contract.refresh_from_db()
     renewal = Renewal.objects.get()
@@ -58,7 +59,7 @@ def test_an_auto_renewing_contract_renews_itself_for_a_term_as_long_exactly_once
 def test_each_missed_term_renews_once_and_the_next_is_as_long_as_the_last(acme):
     contract = ContractFactory(account=acme, start_date=d(2025, 1, 1), end_date=d(2025, 12, 31), auto_renew=True)
 
-    counts = services.run_contract_lifecycle(d(2027, 2, 1))
+    counts = lifecycle.run_contract_lifecycle(d(2027, 2, 1))
 
     contract.refresh_from_db()
     assert counts["renewed"] == 2
@@ -69,8 +70,8 @@ def test_each_missed_term_renews_once_and_the_next_is_as_long_as_the_last(acme):
 def test_with_notice_an_auto_renewing_contract_expires_at_its_end(acme):
     contract = ContractFactory(account=acme, auto_renew=True, notice_given_on=d(2026, 11, 1))
 
-    counts = services.run_contract_lifecycle(d(2027, 1, 1))
-    again = services.run_contract_lifecycle(d(2027, 1, 1))
+    counts = lifecycle.run_contract_lifecycle(d(2027, 1, 1))
+    again = lifecycle.run_contract_lifecycle(d(2027, 1, 1))
 
     contract.refresh_from_db()
     assert (counts["renewed"], counts["expired"], again["expired"]) == (0, 1, 0)
@@ -83,9 +84,9 @@ def test_a_contract_without_auto_renewal_expires_and_a_terminated_one_ends(acme)
     plain = ContractFactory(account=acme, number="C-1")
     cut = ContractFactory(account=acme, number="C-2", auto_renew=True, terminated_on=d(2026, 6, 30))
 
-    assert services.run_contract_lifecycle(d(2026, 6, 30))["terminated"] == 0
-    assert services.run_contract_lifecycle(d(2026, 7, 1))["terminated"] == 1
-    assert services.run_contract_lifecycle(d(2027, 1, 1)) == {
+    assert lifecycle.run_contract_lifecycle(d(2026, 6, 30))["terminated"] == 0
+    assert lifecycle.run_contract_lifecycle(d(2026, 7, 1))["terminated"] == 1
+    assert lifecycle.run_contract_lifecycle(d(2027, 1, 1)) == {
         "activated": 0,
         "renewed": 0,
         "expired": 1,
@@ -247,9 +248,9 @@ def test_the_account_manager_is_reminded_once_when_the_notice_deadline_is_a_mont
     contract = ContractFactory(account=acme, end_date=d(2026, 12, 31), notice_days=30)
     far = ContractFactory(account=acme, end_date=d(2027, 6, 30), notice_days=30)
 
-    assert services.run_renewal_reminders(d(2026, 10, 31)) == 0
-    assert services.run_renewal_reminders(d(2026, 11, 1)) == 1
-    assert services.run_renewal_reminders(d(2026, 11, 2)) == 0
+    assert lifecycle.run_renewal_reminders(d(2026, 10, 31)) == 0
+    assert lifecycle.run_renewal_reminders(d(2026, 11, 1)) == 1
+    assert lifecycle.run_renewal_reminders(d(2026, 11, 2)) == 0
 
     reminders = Notification.objects.filter(kind="renewal_due")
     assert [(n.recipient, n.subject_id) for n in reminders] == [(alice, str(contract.pk))]
@@ -270,7 +271,7 @@ def test_a_renewed_term_is_reminded_again_and_a_decided_or_noticed_one_never(ali
         decided_on=d(2026, 10, 1),
     )
 
-    assert services.run_renewal_reminders(d(2026, 11, 15)) == 1
+    assert lifecycle.run_renewal_reminders(d(2026, 11, 15)) == 1
     Contract.objects.filter(pk=contract.pk).update(end_date=d(2027, 12, 31))  # the next term
-    assert services.run_renewal_reminders(d(2027, 11, 15)) == 1
+    assert lifecycle.run_renewal_reminders(d(2027, 11, 15)) == 1
     assert not Notification.objects.filter(subject_id__in=[str(noticed.pk), str(decided.pk)]).exists()

@@ -8,7 +8,7 @@ import pytest
 
 from keyaccount.billing import tasks
 from keyaccount.billing.models import DunningRun
-from keyaccount.billing.services import contracts as contract_services
+from keyaccount.billing.services import lifecycle
 from keyaccount.billing.tests.factories import ContractFactory, invoice_with_lines
 from keyaccount.core.tests.factories import AccountFactory, OrganizationFactory
 from keyaccount.work.models import Task
@@ -67,7 +67,7 @@ def test_a_failing_part_does_not_stop_the_others(alice, acme, today, monkeypatch
     def broken(day):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(contract_services, "run_contract_lifecycle", broken)
+    monkeypatch.setattr(lifecycle, "run_contract_lifecycle", broken)
     invoice_with_lines(
         acme,
         [("1", "5000.00", "0")],

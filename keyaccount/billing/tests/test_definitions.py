@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from keyaccount.billing.day import OverdueInvoice
-from keyaccount.billing.filtersets_invoices import overdue_q
+from keyaccount.billing.filtersets.invoices import overdue_q
 from keyaccount.billing.models import (
     NOTICE_WINDOW_DAYS,
     Contract,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.billing import calc, selectors
-from keyaccount.billing.filtersets import ContractFilterSet
-from keyaccount.billing.forms import (
+from keyaccount.billing.filtersets.contracts import ContractFilterSet
+from keyaccount.billing.forms.contracts import (
     AmendmentForm,
     ContractForm,
     NoticeForm,

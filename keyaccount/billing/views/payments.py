@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
 from keyaccount.billing import selectors
-from keyaccount.billing.filtersets_payments import PaymentFilterSet
-from keyaccount.billing.forms_payments import AllocateForm, PaymentAccountForm, PaymentForm, suggest
+from keyaccount.billing.filtersets.payments import PaymentFilterSet
+from keyaccount.billing.forms.payments import AllocateForm, PaymentAccountForm, PaymentForm, suggest
 from keyaccount.billing.models import Invoice, Payment
 from keyaccount.billing.services import payments as services
 from keyaccount.core import clock

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.selectors import account_get_for, accounts_editable_by
 from keyaccount.billing import receivables, selectors
 from keyaccount.billing.exports import FORMATS, export_response
-from keyaccount.billing.filtersets_collection import ActFilterSet, ReceivableFilterSet
-from keyaccount.billing.forms_collection import (
+from keyaccount.billing.filtersets.collection import ActFilterSet, ReceivableFilterSet
+from keyaccount.billing.forms.collection import (
     ActDateForm,
     ActForm,
     BillingSettingsForm,

@@ -19,17 +19,10 @@ ROOT = Path(keyaccount.__file__).parent
 IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")
 # The reason: another comment after the codes, with words in it.
 REASON = re.compile(r"^\s*#\s*\w.*\w")
-# Being reworked by another change while the type checker came in; mypy skips them too (pyproject.toml,
-# `[[tool.mypy.overrides]]` with `ignore_errors`). Remove both when their ignores carry codes and reasons.
-PENDING = ("health", "alerts")
 
 
 def _sources() -> list[Path]:
-    return sorted(
-        path
-        for path in ROOT.rglob("*.py")
-        if "migrations" not in path.relative_to(ROOT).parts and path.relative_to(ROOT).parts[0] not in PENDING
-    )
+    return sorted(path for path in ROOT.rglob("*.py") if "migrations" not in path.relative_to(ROOT).parts)
 
 
 def _ignores(path: Path) -> list[tuple[int, str]]:

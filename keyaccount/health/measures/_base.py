@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -126,13 +126,23 @@ class Person:
         return self.left_on is None or self.left_on > day
 
 
+class AccountRow(TypedDict):
+    """An account as the measures read it: a row of `Account.objects.values(...)` in `_context`."""
+
+    pk: int
+    name: str
+    status: str
+    created_at: datetime.datetime
+    cadence_days: int | None
+
+
 @dataclass
 class Context:
     """What the measures read, loaded once for all the accounts."""
 
     organization: Any
     day: Day
-    accounts: dict[int, dict[str, Any]]
+    accounts: dict[int, AccountRow]
     people: dict[int, list[Person]]
     last_touch: dict[int, datetime.datetime]
     last_touch_by_contact: dict[int, dict[int, datetime.datetime]]
@@ -143,28 +153,30 @@ def _held_touches() -> Q:
 
 
 def _context(organization: Any, ids: list[int], day: Day) -> Context:
-    accounts = {
+    accounts: dict[int, AccountRow] = {
         row["pk"]: row
         for row in Account.objects.filter(organization=organization, pk__in=ids).values(
             "pk", "name", "status", "created_at", "cadence_days"
         )
     }
     people: dict[int, list[Person]] = defaultdict(list)
-    for row in Contact.objects.filter(organization=organization, account_id__in=ids, created_at__lt=day.end).values(
+    for contact in Contact.objects.filter(organization=organization, account_id__in=ids, created_at__lt=day.end).values(
         "pk", "account_id", "name", "decision_role", "left_on", "cadence_days"
     ):
-        people[row["account_id"]].append(
-            Person(row["pk"], row["name"], row["decision_role"], row["left_on"], row["cadence_days"])
+        people[contact["account_id"]].append(
+            Person(
+                contact["pk"], contact["name"], contact["decision_role"], contact["left_on"], contact["cadence_days"]
+            )
         )
-    for row in ContactAccountRole.objects.filter(
+    for role in ContactAccountRole.objects.filter(
         organization=organization, account_id__in=ids, contact__created_at__lt=day.end
     ).values("account_id", "contact_id", "contact__name", "decision_role", "contact__left_on"):
-        people[row["account_id"]].append(
-            Person(row["contact_id"], row["contact__name"], row["decision_role"], row["contact__left_on"], None)
+        people[role["account_id"]].append(
+            Person(role["contact_id"], role["contact__name"], role["decision_role"], role["contact__left_on"], None)
         )
     last_touch = {
-        row["account_id"]: row["last"]
-        for row in Interaction.objects.filter(_held_touches(), organization=organization, account_id__in=ids)
+        touch["account_id"]: touch["last"]
+        for touch in Interaction.objects.filter(_held_touches(), organization=organization, account_id__in=ids)
         .filter(occurred_at__lt=day.end)
         .order_by()
         .values("account_id")
@@ -172,7 +184,7 @@ def _context(organization: Any, ids: list[int], day: Day) -> Context:
     }
     by_contact: dict[int, dict[int, datetime.datetime]] = defaultdict(dict)
     through = Interaction.contacts.through
-    for row in (
+    for touch in (
         through.objects.filter(
             interaction__organization=organization,
             interaction__account_id__in=ids,
@@ -185,21 +197,21 @@ def _context(organization: Any, ids: list[int], day: Day) -> Context:
         .values("interaction__account_id", "contact_id")
         .annotate(last=Max("interaction__occurred_at"))
     ):
-        by_contact[row["interaction__account_id"]][row["contact_id"]] = row["last"]
+        by_contact[touch["interaction__account_id"]][touch["contact_id"]] = touch["last"]
     return Context(organization, day, accounts, people, last_touch, by_contact)
 
 
-def _status_on(organization: Any, accounts: dict[int, dict[str, Any]], day: Day) -> dict[int, str]:
+def _status_on(organization: Any, accounts: Mapping[int, AccountRow], day: Day) -> dict[int, str]:
     """Each account's lifecycle status at the end of the day, from its status history."""
     before: dict[int, str] = {}
     after: dict[int, str] = {}
-    for row in (
+    for change in (
         AccountStatusChange.objects.filter(organization=organization, account_id__in=list(accounts))
         .order_by("account_id", "created_at", "pk")
         .values("account_id", "from_status", "to_status", "created_at")
     ):
-        if row["created_at"] < day.end:
-            before[row["account_id"]] = row["to_status"]
-        elif row["account_id"] not in after and row["from_status"]:
-            after[row["account_id"]] = row["from_status"]
+        if change["created_at"] < day.end:
+            before[change["account_id"]] = change["to_status"]
+        elif change["account_id"] not in after and change["from_status"]:
+            after[change["account_id"]] = change["from_status"]
     return {pk: before.get(pk) or after.get(pk) or row["status"] for pk, row in accounts.items()}

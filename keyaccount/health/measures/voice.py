@@ -3,18 +3,38 @@ the account manager's own assessment."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from keyaccount.comms.models import Interaction, InteractionState
 from keyaccount.health.base import MeasureKey, MeasureValue
 from keyaccount.health.measures._base import Context, Day, mean, score, unknown
 
 
+class Answer(TypedDict):
+    """The latest answered survey of one kind (CSAT or NPS) of an account: its score and when."""
+
+    score: int
+    answered_at: datetime.datetime
+
+
+class AssessmentRow(TypedDict):
+    """The latest manual assessment of an account: a row of `_latest_assessments`."""
+
+    account_id: int
+    value: int
+    comment: str
+    expires_on: datetime.date
+    created_at: datetime.datetime
+    author__name: str
+    author__email: str
+
+
 def satisfaction(
-    ctx: Context, answers: dict[int, dict[str, dict[str, Any]]], account_id: int, params: dict[str, Any]
+    ctx: Context, answers: dict[int, dict[str, Answer]], account_id: int, params: dict[str, Any]
 ) -> MeasureValue:
     """The latest CSAT and NPS answers of the account's contacts, answered by the day.
 
@@ -36,10 +56,10 @@ def satisfaction(
     return MeasureValue(key, score(mean(parts) or 0), facts)
 
 
-def _latest_answers(organization: Any, ids: list[int], day: Day) -> dict[int, dict[str, dict[str, Any]]]:
+def _latest_answers(organization: Any, ids: list[int], day: Day) -> dict[int, dict[str, Answer]]:
     from keyaccount.surveys.models import Survey
 
-    result: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    result: dict[int, dict[str, Answer]] = defaultdict(dict)
     for row in (
         Survey.objects.filter(
             organization=organization, account_id__in=ids, answered_at__lt=day.end, score__isnull=False
@@ -47,7 +67,10 @@ def _latest_answers(organization: Any, ids: list[int], day: Day) -> dict[int, di
         .order_by("account_id", "kind", "-answered_at", "-pk")
         .values("account_id", "kind", "score", "answered_at")
     ):
-        result[row["account_id"]].setdefault(row["kind"], row)
+        value, answered_at = row["score"], row["answered_at"]
+        if value is None or answered_at is None:  # the filter leaves none; narrows the nullable columns
+            continue
+        result[row["account_id"]].setdefault(row["kind"], {"score": value, "answered_at": answered_at})
     return result
 
 
@@ -95,12 +118,15 @@ def _sentiments(organization: Any, ids: list[int], day: Day, window: int) -> dic
         .order_by()
         .values("account_id", "sentiment", "occurred_at")
     ):
-        result[row["account_id"]]["current" if row["occurred_at"] >= start else "previous"].append(row["sentiment"])
+        sentiment = row["sentiment"]
+        if sentiment is None:  # the filter leaves none; narrows the nullable column
+            continue
+        result[row["account_id"]]["current" if row["occurred_at"] >= start else "previous"].append(sentiment)
     return result
 
 
 def manual_assessment(
-    ctx: Context, assessments: dict[int, dict[str, Any]], account_id: int, params: dict[str, Any]
+    ctx: Context, assessments: dict[int, AssessmentRow], account_id: int, params: dict[str, Any]
 ) -> MeasureValue:
     """The account manager's own reading: the value of the latest assessment written by the day, while it
     has not expired (it counts through its expiry day). Unknown when there is none, or the latest expired.
@@ -120,10 +146,10 @@ def manual_assessment(
     return MeasureValue(key, latest["value"], facts)
 
 
-def _latest_assessments(organization: Any, ids: list[int], day: Day) -> dict[int, dict[str, Any]]:
+def _latest_assessments(organization: Any, ids: list[int], day: Day) -> dict[int, AssessmentRow]:
     from keyaccount.health.models import ManualAssessment
 
-    result: dict[int, dict[str, Any]] = {}
+    result: dict[int, AssessmentRow] = {}
     for row in (
         ManualAssessment.objects.filter(organization=organization, account_id__in=ids, created_at__lt=day.end)
         .order_by("account_id", "-created_at", "-pk")

@@ -5,12 +5,26 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Exists, OuterRef
 
 from keyaccount.health.base import MeasureKey, MeasureValue
 from keyaccount.health.measures._base import Context, Day, mean, score, unknown
+
+
+class RequestDue(TypedDict):
+    """A client request whose response target fell in the window: a row of `_requests_due`."""
+
+    account_id: int
+    response_due_at: datetime.datetime | None
+    triaged_at: datetime.datetime | None
+
+
+def _answered_late(request: RequestDue) -> bool:
+    """Not triaged, or triaged after its target (the window's filter leaves only requests with a target)."""
+    triaged, due = request["triaged_at"], request["response_due_at"]
+    return triaged is None or (due is not None and triaged > due)
 
 
 def _task_loads(organization: Any, ids: list[int], day: Day) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
@@ -51,7 +65,7 @@ def overdue_work(
     ctx: Context,
     open_tasks: dict[int, list[dict[str, Any]]],
     with_tasks: set[int],
-    requests: dict[int, list[dict[str, Any]]],
+    requests: dict[int, list[RequestDue]],
     account_id: int,
     params: dict[str, Any],
 ) -> MeasureValue:
@@ -80,7 +94,7 @@ def overdue_work(
             facts["task_days_overdue"] = ctx.day.days_since(oldest["due_at"])
     due = requests.get(account_id, [])
     if due:
-        late = [r for r in due if r["triaged_at"] is None or r["triaged_at"] > r["response_due_at"]]
+        late = [r for r in due if _answered_late(r)]
         parts.append(Fraction(100 * (len(due) - len(late)), len(due)))
         facts["requests_due"] = len(due)
         facts["late_requests"] = len(late)
@@ -89,10 +103,10 @@ def overdue_work(
     return MeasureValue(key, score(mean(parts) or 0), facts)
 
 
-def _requests_due(organization: Any, ids: list[int], day: Day, window: int) -> dict[int, list[dict[str, Any]]]:
+def _requests_due(organization: Any, ids: list[int], day: Day, window: int) -> dict[int, list[RequestDue]]:
     from keyaccount.work.models import Request
 
-    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    result: dict[int, list[RequestDue]] = defaultdict(list)
     for row in (
         Request.objects.filter(
             organization=organization,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.selectors import account_get_for
-from keyaccount.billing.forms_invoices import GenerateForm, InvoiceForm, line_formset
+from keyaccount.billing.forms.invoices import GenerateForm, InvoiceForm, line_formset
 from keyaccount.billing.models import Invoice
 from keyaccount.billing.services import invoices as services
 from keyaccount.billing.views.invoices.common import invoice_url, managed_invoice, may_manage

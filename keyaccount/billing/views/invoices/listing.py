@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from keyaccount.billing import exports, selectors
-from keyaccount.billing.filtersets_invoices import InvoiceFilterSet
+from keyaccount.billing.filtersets.invoices import InvoiceFilterSet
 from keyaccount.billing.models import Invoice
 from keyaccount.billing.views.invoices.common import InvoiceRow, money, require_money
 from keyaccount.billing.views.invoices.documents import invoice_export_response

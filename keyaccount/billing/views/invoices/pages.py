@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.billing import selectors
-from keyaccount.billing.forms_invoices import VoidForm
+from keyaccount.billing.forms.invoices import VoidForm
 from keyaccount.billing.services import invoices as services
 from keyaccount.billing.views.invoices.common import invoice_url, managed_invoice, may_manage, money, require_money
 from keyaccount.billing.views.invoices.documents import document_context, invoice_document_html, invoice_pdf_response

@@ -1,5 +1,4 @@
-"""Filters of contracts and amendments, shared by the pages and the API (other areas keep theirs in
-`filtersets_<area>.py`).
+"""Filters of contracts and amendments, shared by the pages and the API.
 
 Related ids are limited to what the actor sees; in the API an id outside that scope matches nothing.
 """

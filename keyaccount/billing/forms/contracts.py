@@ -1,7 +1,6 @@
 """Forms of the contract pages: the contract, signing, termination, notice, amendments and renewal outcomes.
 
-They only shape and check input; the writes happen in `billing.services.contracts`. Other areas keep their
-forms in `forms_<area>.py`.
+They only shape and check input; the writes happen in `billing.services.contracts`.
 """
 
 from __future__ import annotations
