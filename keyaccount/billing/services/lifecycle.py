@@ -28,7 +28,8 @@ from keyaccount.billing.models import (
     Renewal,
     RenewalOutcome,
 )
-from keyaccount.billing.services.contracts import ONE_DAY, _set_status, renewal_record
+from keyaccount.billing.services._contract_checks import ONE_DAY, set_status
+from keyaccount.billing.services.renewals import renewal_record
 
 if TYPE_CHECKING:
     pass
@@ -189,7 +190,7 @@ def run_contract_lifecycle(today: datetime.date, organization_ids: Collection[in
         terminated_on__lt=today
     ):
         with transaction.atomic():
-            if _set_status(contract, ContractStatus.ACTIVE, actor=None):
+            if set_status(contract, ContractStatus.ACTIVE, actor=None):
                 counts["activated"] += 1
 
     due = contracts.filter(
@@ -206,11 +207,11 @@ def run_contract_lifecycle(today: datetime.date, organization_ids: Collection[in
 
     for contract in contracts.filter(status__in=LIVE_STATUSES, terminated_on__lt=today):
         with transaction.atomic():
-            if _set_status(contract, ContractStatus.TERMINATED, actor=None):
+            if set_status(contract, ContractStatus.TERMINATED, actor=None):
                 counts["terminated"] += 1
     for contract in contracts.filter(status=ContractStatus.ACTIVE, end_date__lt=today):
         with transaction.atomic():
-            if _set_status(contract, ContractStatus.EXPIRED, actor=None):
+            if set_status(contract, ContractStatus.EXPIRED, actor=None):
                 counts["expired"] += 1
     logger.info("contract lifecycle %s: %s", today.isoformat(), counts)
     return counts

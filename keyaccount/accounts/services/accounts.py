@@ -1,8 +1,8 @@
-"""Every change to an account and its records: permission, validation, the write and its audit event."""
+"""Accounts: opening one, its profile and tags, its lifecycle status, its owner, and deleting it (with the
+guards of the apps that keep its records)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,37 +17,22 @@ from keyaccount.accounts.models import (
     AccountStatus,
     AccountStatusChange,
     AccountTeamMember,
-    BusinessGoalRevision,
-    DrivingForce,
     HandoverBrief,
     OnboardingItem,
-    OnboardingTemplateItem,
     Tag,
     TeamRole,
 )
+from keyaccount.accounts.services._checks import OWNER_ROLES, check_editable
+from keyaccount.accounts.services.onboarding import onboarding_template_titles
 from keyaccount.core import clock
 from keyaccount.core.audit import audit_create, audit_delete, audit_record
 from keyaccount.core.models import AuditAction
 from keyaccount.core.services import apply_update, check_same_organization, claim_version, full_clean
 from keyaccount.tenancy.models import Membership, Role
-from keyaccount.tenancy.permissions import (
-    managed_accounts_q,
-    require,
-    require_on_account,
-)
+from keyaccount.tenancy.permissions import require
 
 if TYPE_CHECKING:
     from keyaccount.tenancy.models import User
-
-# The first-month checklist of DOMAIN.md step 1, used until an organization edits its own.
-DEFAULT_ONBOARDING_ITEMS = [
-    "Call the client and tell what happens in month one",
-    "Agree the communication format (phone, messenger, email, task tracker)",
-    "Agree the cadence of contact and reporting",
-    "Agree whom to call when something is urgent",
-    "Introduce the team",
-    "Run product training for the client's team",
-]
 
 ACCOUNT_FIELDS = [
     "name",
@@ -63,21 +48,6 @@ ACCOUNT_FIELDS = [
     "tags",
     "notes",
 ]
-HANDOVER_FIELDS = [
-    "sold_by",
-    "what_was_sold",
-    "promises",
-    "deal_value",
-    "expectations",
-    "signed_by",
-    "signed_on",
-    "handed_over_at",
-]
-OWNER_ROLES = {Role.ACCOUNT_MANAGER, Role.HEAD, Role.ADMIN}
-
-
-def _check_editable(actor: User, account: Account, capability: str = "edit_account") -> None:
-    require_on_account(actor, account.pk, capability)
 
 
 def _check_parent(account: Account, parent: Account | None) -> None:
@@ -120,15 +90,6 @@ def _ensure_team_member(account: Account, user: User, role: str) -> AccountTeamM
         organization_id=account.organization_id, account=account, user=user, role=role
     )
     return member
-
-
-def onboarding_template_titles(organization_id: int) -> list[str]:
-    titles = list(
-        OnboardingTemplateItem.objects.filter(organization_id=organization_id)
-        .order_by("position", "id")
-        .values_list("title", flat=True)
-    )
-    return titles or [str(t) for t in DEFAULT_ONBOARDING_ITEMS]
 
 
 @transaction.atomic
@@ -193,7 +154,7 @@ def account_update(
 ) -> Account:
     """Change the account's profile; a stale `expected_version` is refused (ConflictError).
     `new_tags` names tags to add, created when the organization has none of that name."""
-    _check_editable(actor, account)
+    check_editable(actor, account)
     if new_tags:
         current = data["tags"] if "tags" in data else list(account.tags.all())
         data = {**data, "tags": _with_new_tags(actor, list(current), new_tags)}
@@ -225,7 +186,7 @@ def account_change_status(
     expected_version: int | None = None,
 ) -> AccountStatusChange:
     """Move the account through its lifecycle; churn needs a reason. Kept as a status-history row."""
-    _check_editable(actor, account)
+    check_editable(actor, account)
     allowed = STATUS_TRANSITIONS.get(account.status, set())
     if to_status not in allowed:
         names = ", ".join(sorted(str(s) for s in allowed))
@@ -364,215 +325,3 @@ def _with_new_tags(actor: User, tags: list[Tag], new_tags: list[str] | None) -> 
         if tag not in tags:
             tags.append(tag)
     return tags
-
-
-# --- account team -----------------------------------------------------------------------------------
-
-
-def _check_manageable(actor: User, account: Account) -> None:
-    require_on_account(
-        actor,
-        account.pk,
-        "manage_team",
-        scope=managed_accounts_q(actor),
-        message=_("You cannot change this account's team."),
-    )
-
-
-@transaction.atomic
-def team_member_add(*, actor: User, account: Account, user: User, role: str) -> AccountTeamMember:
-    """Put a colleague on the account team in a role."""
-    _check_manageable(actor, account)
-    check_same_organization(account.organization_id, user=user)
-    if user.membership.role == Role.CLIENT:
-        raise ValidationError({"user": _("A client representative cannot be on our team.")})
-    if role == TeamRole.ACCOUNT_MANAGER and user.membership.role not in OWNER_ROLES:
-        raise ValidationError({"role": _("Only an account manager or a head can be the account manager.")})
-    member = AccountTeamMember(organization_id=account.organization_id, account=account, user=user, role=role)
-    full_clean(member)
-    member.save()
-    audit_create(actor=actor, instance=member, fields=["user", "role"], account_id=account.pk)
-    return member
-
-
-@transaction.atomic
-def team_member_remove(*, actor: User, member: AccountTeamMember) -> None:
-    """Take a colleague off the account team; the owner's account-manager seat moves only by reassignment."""
-    _check_manageable(actor, member.account)
-    if member.role == TeamRole.ACCOUNT_MANAGER and member.user_id == member.account.owner_id:
-        raise ValidationError({"user": _("Reassign the account to another owner instead.")})
-    audit_delete(actor=actor, instance=member, fields=["user", "role"], account_id=member.account_id)
-    member.delete()
-
-
-# --- handover ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def handover_save(
-    *, actor: User, account: Account, data: dict[str, Any], expected_version: int | None = None
-) -> HandoverBrief:
-    """Write the handover brief from sales (one per account), creating it on first save."""
-    _check_editable(actor, account, "edit_handover")
-    if data.get("sold_by") is not None:
-        check_same_organization(account.organization_id, sold_by=data["sold_by"])
-    try:
-        brief = HandoverBrief.objects.select_for_update().get(account=account)
-    except HandoverBrief.DoesNotExist:
-        unknown = set(data) - set(HANDOVER_FIELDS)
-        if unknown:
-            raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)}) from None
-        brief = HandoverBrief(organization_id=account.organization_id, account=account, **data)
-        full_clean(brief)
-        brief.save()
-        audit_create(actor=actor, instance=brief, fields=HANDOVER_FIELDS, account_id=account.pk)
-        return brief
-    apply_update(
-        actor=actor,
-        instance=brief,
-        data=data,
-        editable=HANDOVER_FIELDS,
-        account_id=account.pk,
-        expected_version=expected_version,
-    )
-    return brief
-
-
-# --- onboarding checklist ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def onboarding_item_add(*, actor: User, account: Account, title: str) -> OnboardingItem:
-    _check_editable(actor, account)
-    last = OnboardingItem.objects.filter(account=account).order_by("-position").values_list("position", flat=True)
-    item = OnboardingItem(
-        organization_id=account.organization_id, account=account, title=title, position=(last.first() or 0) + 1
-    )
-    full_clean(item)
-    item.save()
-    audit_create(actor=actor, instance=item, fields=["title"], account_id=account.pk)
-    return item
-
-
-@transaction.atomic
-def onboarding_item_update(*, actor: User, item: OnboardingItem, data: dict[str, Any]) -> OnboardingItem:
-    """Rename a step or tick it (`done`: true/false); ticking records who and when."""
-    _check_editable(actor, item.account)
-    data = dict(data)
-    if "done" in data:
-        done = bool(data.pop("done"))
-        if done and item.done_at is None:
-            data["done_at"] = clock.now()
-            data["done_by"] = actor
-        elif not done and item.done_at is not None:
-            data["done_at"] = None
-            data["done_by"] = None
-    apply_update(
-        actor=actor,
-        instance=item,
-        data=data,
-        editable=["title", "position", "done_at", "done_by"],
-        account_id=item.account_id,
-    )
-    return item
-
-
-@transaction.atomic
-def onboarding_item_delete(*, actor: User, item: OnboardingItem) -> None:
-    _check_editable(actor, item.account)
-    audit_delete(actor=actor, instance=item, fields=["title"], account_id=item.account_id)
-    item.delete()
-
-
-@transaction.atomic
-def onboarding_template_set(*, actor: User, titles: list[str]) -> list[OnboardingTemplateItem]:
-    """Replace the organization's default first-month checklist (new accounts get it; old ones keep theirs)."""
-    membership = require(actor, "edit_settings")
-    titles = [t.strip() for t in titles if t.strip()]
-    if not titles:
-        raise ValidationError({"titles": _("Give at least one step.")})
-    too_long = [t for t in titles if len(t) > 200]
-    if too_long:
-        raise ValidationError({"titles": _("Each step is at most 200 characters.")})
-    OnboardingTemplateItem.objects.filter(organization_id=membership.organization_id).delete()
-    items = OnboardingTemplateItem.objects.bulk_create(
-        OnboardingTemplateItem(organization_id=membership.organization_id, title=t, position=i)
-        for i, t in enumerate(titles)
-    )
-    audit_record(
-        actor=actor,
-        organization_id=membership.organization_id,
-        action=AuditAction.UPDATE,
-        instance=membership.organization,
-        changes={"onboarding_template": [None, titles]},
-    )
-    return items
-
-
-# --- client context ---------------------------------------------------------------------------------
-
-DRIVING_FORCE_FIELDS = ["kind", "subject", "change", "impact", "noted_on"]
-
-
-@transaction.atomic
-def driving_force_create(*, actor: User, account: Account, **data: Any) -> DrivingForce:
-    """Record a change in the client's market and whether it helps or hurts them."""
-    _check_editable(actor, account)
-    unknown = set(data) - set(DRIVING_FORCE_FIELDS)
-    if unknown:
-        raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
-    data.setdefault("noted_on", clock.today_for(actor))
-    force = DrivingForce(organization_id=account.organization_id, account=account, **data)
-    full_clean(force)
-    force.save()
-    audit_create(actor=actor, instance=force, fields=DRIVING_FORCE_FIELDS, account_id=account.pk)
-    return force
-
-
-@transaction.atomic
-def driving_force_update(*, actor: User, force: DrivingForce, data: dict[str, Any]) -> DrivingForce:
-    _check_editable(actor, force.account)
-    apply_update(actor=actor, instance=force, data=data, editable=DRIVING_FORCE_FIELDS, account_id=force.account_id)
-    return force
-
-
-@transaction.atomic
-def driving_force_delete(*, actor: User, force: DrivingForce) -> None:
-    _check_editable(actor, force.account)
-    audit_delete(actor=actor, instance=force, fields=DRIVING_FORCE_FIELDS, account_id=force.account_id)
-    force.delete()
-
-
-@transaction.atomic
-def goal_revise(
-    *, actor: User, account: Account, goal: str, revised_on: datetime.date | None = None
-) -> BusinessGoalRevision:
-    """Record the client's business goal as understood today; earlier revisions stay as history."""
-    _check_editable(actor, account)
-    revision = BusinessGoalRevision(
-        organization_id=account.organization_id,
-        account=account,
-        goal=goal,
-        revised_on=revised_on or clock.today_for(actor),
-        author=actor,
-    )
-    full_clean(revision)
-    revision.save()
-    audit_create(actor=actor, instance=revision, fields=["goal", "revised_on"], account_id=account.pk)
-    return revision
-
-
-@transaction.atomic
-def goal_revision_update(*, actor: User, revision: BusinessGoalRevision, data: dict[str, Any]) -> BusinessGoalRevision:
-    _check_editable(actor, revision.account)
-    apply_update(
-        actor=actor, instance=revision, data=data, editable=["goal", "revised_on"], account_id=revision.account_id
-    )
-    return revision
-
-
-@transaction.atomic
-def goal_revision_delete(*, actor: User, revision: BusinessGoalRevision) -> None:
-    _check_editable(actor, revision.account)
-    audit_delete(actor=actor, instance=revision, fields=["goal", "revised_on"], account_id=revision.account_id)
-    revision.delete()
