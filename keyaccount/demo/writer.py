@@ -104,7 +104,9 @@ class Writer:
         WorkWriter(
             org, self.users, self.accounts, self.contacts, self.plan.accounts, self.plan.work, self.today
         ).write()
-        self.money_counts = MoneyWriter(org, self.users, self.accounts, self.plan.accounts, self.plan.money).write()
+        self.money_counts = MoneyWriter(
+            org, self.users, self.accounts, self.plan.accounts, self.plan.money, self.today
+        ).write()
         self.date_history(org)
         return org
 

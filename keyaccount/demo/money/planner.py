@@ -3,10 +3,10 @@ payments (most on time, some late, some partial, a few still open in every aging
 work done, and renewals in every outcome.
 
 Planned from the organization's plan with a seeded generator of its own (so the people, clients and
-working loop stay what they were for the same seed), then written with one bulk insert per model:
-the amounts are computed with `keyaccount.billing.calc` exactly as the services compute them, and the
-totals kept on the rows (an invoice's paid amount, a payment's allocated amount) are the sums of the
-allocations.
+working loop stay what they were for the same seed), then written through the billing services
+(`writer`): the amounts are computed with `keyaccount.billing.calc` exactly as the services compute
+them, and the totals the services keep on the rows (an invoice's paid amount, a payment's allocated
+amount) are the sums of the planned allocations.
 """
 
 from __future__ import annotations
