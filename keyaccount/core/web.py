@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.services import ConflictError
@@ -79,3 +80,12 @@ def checkbox_choices(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         field = choice(form, name)
         field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[arg-type]  # a field's choices are what a widget takes
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` a form posted, when it stays on this site (a path, or this host over the same scheme);
+    else `fallback`: a redirect never takes the person to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback

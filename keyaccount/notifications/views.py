@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from keyaccount.core.web import safe_next
 from keyaccount.notifications import services
 from keyaccount.notifications.models import NotificationKind
 from keyaccount.notifications.selectors import (
@@ -46,20 +46,13 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", context)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
 @member_required
 @require_POST
 def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one read; with `next`, go on to what it is about."""
     notification = notification_get_for(request.user, pk)
     services.notification_mark_read(actor=request.user, notification=notification)
-    return redirect(_safe_next(request, "notifications"))
+    return redirect(safe_next(request, "notifications"))
 
 
 @member_required

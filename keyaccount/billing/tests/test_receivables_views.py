@@ -153,6 +153,26 @@ def test_an_act_is_signed_inline_and_the_row_comes_back(client, act, alice):
     assert Act.objects.get(pk=act.pk).signed_on == D(2026, 2, 10)
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/", "http://testserver.evil.example/"])
+def test_marking_an_act_sent_never_redirects_to_another_site(client, act, alice, target):
+    client.force_login(alice)
+
+    response = client.post(reverse("billing:act_send", args=[act.pk]), {"on": "2026-02-03", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("billing:act_list")
+    assert Act.objects.get(pk=act.pk).sent_on == D(2026, 2, 3)
+
+
+def test_marking_an_act_sent_goes_back_to_the_page_it_came_from(client, act, alice, acme):
+    client.force_login(alice)
+    back = reverse("billing:act_list") + f"?account={acme.pk}"
+
+    response = client.post(reverse("billing:act_send", args=[act.pk]), {"on": "2026-02-03", "next": back})
+
+    assert response["Location"] == back
+
+
 def test_an_act_is_recorded_and_corrected_through_its_form(client, alice, acme):
     client.force_login(alice)
     create = reverse("billing:act_create") + f"?account={acme.pk}"

@@ -34,6 +34,7 @@ from keyaccount.core.services import ConflictError
 from keyaccount.core.web import (
     CONFLICT_MESSAGE,
     run_service,
+    safe_next,
     vary_on_htmx,
     wants_partial,
 )
@@ -305,7 +306,7 @@ def _act_date(request: AuthenticatedHttpRequest, pk: int, service: Any, field: s
     if not wants_partial(request):
         if error:
             messages.error(request, error)
-        return redirect(request.POST.get("next") or reverse("billing:act_list"))
+        return redirect(safe_next(request, reverse("billing:act_list")))
     act = _act_get(actor, pk)
     editable = {act.account_id} if _may_manage(actor, act.account_id) else set()
     context = _act_row_context(actor, act, editable, _chase_days(actor))
