@@ -16,8 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keyaccount.billing import calc
 from keyaccount.kpis import activity, revenue
-from keyaccount.kpis.base import Frame, Metric
+from keyaccount.kpis.base import Frame, Metric, Unit
 from keyaccount.kpis.scope import frame_from
 from keyaccount.tenancy.actors import AuthenticatedRequest
 
@@ -51,11 +52,21 @@ def _text(number: object) -> str | None:
     return str(number)
 
 
+def _money(number: object, currency: str | None) -> object:
+    """An amount of money to its currency's minor units ("4483333.32", not "4483333.32000000" as a sum can
+    come back from SQLite); anything else as it is."""
+    if currency and isinstance(number, Decimal):
+        return calc.round_money(number, currency)
+    return number
+
+
 def metric_data(metric: Metric) -> dict[str, Any]:
+    """A metric with a currency counts money in its numerator and denominator; its value is money too when
+    its unit is money (a ratio or days keep their own precision)."""
     return {
-        "numerator": _text(metric.numerator),
-        "denominator": _text(metric.denominator),
-        "value": _text(metric.value),
+        "numerator": _text(_money(metric.numerator, metric.currency)),
+        "denominator": _text(_money(metric.denominator, metric.currency)),
+        "value": _text(_money(metric.value, metric.currency) if metric.unit == Unit.MONEY else metric.value),
         "unit": metric.unit,
     }
 

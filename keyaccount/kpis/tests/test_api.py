@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from keyaccount.kpis.api import KPI_KEYS
@@ -145,3 +147,21 @@ def _day():
     import datetime
 
     return datetime.date(2026, 3, 5)
+
+
+def test_money_comes_back_to_the_kopeck_on_every_database(api, carol, acme):
+    from decimal import Decimal
+
+    from keyaccount.billing.tests.factories import invoice_with_lines, paid
+
+    for n, amount in enumerate(["1000.10", "2000.20", "0.05"]):
+        invoice = invoice_with_lines(acme, [("1", amount, "0")], number=f"I-{n}", issue_date=datetime.date(2026, 3, 1))
+        paid(invoice, amount, datetime.date(2026, 3, 10))
+
+    metrics = get(api, carol, scope="organization", currency="RUB", **MARCH).json()["metrics"]
+
+    assert metrics["revenue"] == {"numerator": "3000.35", "denominator": None, "value": "3000.35", "unit": "money"}
+    growth = metrics["revenue_growth"]
+    assert (growth["numerator"], growth["denominator"]) == ("3000.35", "0.00")
+    assert Decimal(metrics["receivables_outstanding"]["value"]) == 0
+    assert metrics["receivables_outstanding"]["value"] == "0.00"
