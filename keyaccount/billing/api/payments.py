@@ -81,6 +81,8 @@ class PaymentSerializer(ServiceModelSerializer):
             "created_at",
         ]
         read_only_fields = ["recorded_by", "created_at"]
+        # Money is never assumed to be in roubles: a payment without its currency is refused on the field.
+        extra_kwargs = {"currency": {"required": True}}
 
     def to_representation(self, instance: Payment) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -69,6 +69,17 @@ def test_it_refuses_a_float_amount_and_too_many_decimals(as_alice, acme, jan):
     assert not Payment.objects.exists()
 
 
+def test_a_payment_without_its_currency_is_refused_on_the_field(as_alice, acme, jan):
+    data = body(acme, jan)
+    del data["currency"]
+
+    response = as_alice.post(URL, data, format="json")
+
+    assert response.status_code == 400
+    assert set(response.data) == {"currency"}
+    assert not Payment.objects.exists()
+
+
 def test_it_refuses_an_invoice_of_another_organization_naming_the_field(as_alice, acme, jan, initech):
     theirs = invoice_with_lines(initech, [("1", "10.00", "0")], number="I-1", issue_date=d(2026, 1, 1))
 
