@@ -4,13 +4,13 @@ against them; acts sent and signed; contracts past their end expired by the dail
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime
 import logging
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from keyaccount.billing.models import (
@@ -65,9 +65,9 @@ class MoneyWriter:
         self.zone = clock.organization_zone(organization)
         # (object, {field: time}) to back-date once everything is written; see backdate().
         self.stamps: list[tuple[Any, dict[str, datetime.datetime]]] = []
-        # When the service call being made happened (see on()), and the audit events it recorded (see heard()).
-        self.moment: datetime.datetime | None = None
-        self.events: list[AuditEvent] = []
+        # (started, ended, as of): each block of service calls by the real clock, and when the plan says it
+        # happened; the audit events recorded inside a block are back-dated to its moment (see backdate()).
+        self.windows: list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]] = []
 
     def am(self, account_index: int) -> User:
         return self.users[f"am{self.plans[account_index].am}"]
@@ -79,29 +79,16 @@ class MoneyWriter:
 
     @contextlib.contextmanager
     def on(self, day: datetime.date, hour: int = 11) -> Iterator[None]:
-        """The service calls inside happened on `day` at `hour`: so do the audit events they record."""
-        self.moment = self.at(day, hour)
+        """The service calls inside happened on `day` at `hour`: so do the audit events they record. The
+        block's span on the real clock is kept; backdate() moves the events stamped inside it."""
+        started = clock.now()
         try:
             yield
         finally:
-            self.moment = None
-
-    @contextlib.contextmanager
-    def listening(self) -> Iterator[None]:
-        """Hear of each audit event the services record meanwhile, to back-date it (without a query per call)."""
-        uid = f"demo-money-{id(self)}"
-        post_save.connect(self.heard, sender=AuditEvent, weak=False, dispatch_uid=uid)
-        try:
-            yield
-        finally:
-            post_save.disconnect(sender=AuditEvent, dispatch_uid=uid)
-
-    def heard(self, sender: type[AuditEvent], instance: AuditEvent, created: bool = False, **kwargs: Any) -> None:
-        if created and self.moment is not None:
-            self.events.append(AuditEvent(pk=instance.pk, created_at=self.moment))
+            self.windows.append((started, clock.now(), self.at(day, hour)))
 
     def write(self) -> dict[str, int]:
-        with no_email(self.users.values()), self.listening():
+        with no_email(self.users.values()):
             written = {id(c): self.write_contract(c) for c in self.money.contracts}
             issued = {id(i): self.write_invoice(i, written[id(i.contract)]) for i in self.money.invoices}
             for p in self.money.payments:
@@ -302,5 +289,18 @@ class MoneyWriter:
         PaymentAllocation.objects.filter(organization_id=self.org.pk).update(
             created_at=Subquery(Payment.objects.filter(pk=OuterRef("payment_id")).values("created_at")[:1])
         )
-        # Each audit event happened when the service call that recorded it did.
-        AuditEvent.objects.bulk_update(self.events, ["created_at"], batch_size=1000)
+        # Each audit event happened when the service call that recorded it did: its real time falls in the
+        # span of one block of calls (blocks follow each other), which says when the plan has it happen.
+        if not self.windows:
+            return
+        ends = [end for _start, end, _moment in self.windows]
+        events = AuditEvent.objects.filter(
+            organization_id=self.org.pk, created_at__gte=self.windows[0][0], created_at__lte=ends[-1]
+        ).only("pk", "created_at")
+        moved = []
+        for event in events:
+            n = bisect.bisect_left(ends, event.created_at)
+            if n < len(self.windows) and self.windows[n][0] <= event.created_at:
+                event.created_at = self.windows[n][2]
+                moved.append(event)
+        AuditEvent.objects.bulk_update(moved, ["created_at"], batch_size=1000)
